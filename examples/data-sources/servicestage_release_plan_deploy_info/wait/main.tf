@@ -1,0 +1,27 @@
+# Wait for a release that is still running: the read polls until no
+# deployment or rollback job is pending, for at most 30 minutes.
+data "servicestage_release_plan_deploy_info" "release" {
+  release_plan_id     = "c2e7b0d9-1a4f-4e86-8b3c-5f9d2a7e6c10"
+  wait_for_completion = true
+
+  timeouts = {
+    read = "30m"
+  }
+
+  lifecycle {
+    postcondition {
+      condition     = self.completed
+      error_message = "Release task ${self.id} is still running."
+    }
+    postcondition {
+      condition     = length(self.failed_components) == 0
+      error_message = "Release task ${self.id} failed for: ${join(", ", self.failed_components)}."
+    }
+  }
+}
+
+output "released_versions" {
+  value = {
+    for c in data.servicestage_release_plan_deploy_info.release.components : c.name => c.version
+  }
+}

@@ -1,0 +1,70 @@
+// Command servicestage-emulator serves the fake ServiceStage and IAM on a
+// loopback port, seeded with the demo's credentials and release tasks.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback by default)")
+	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
+	flag.Parse()
+	if err := run(*listen, *urlFile); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(listen, urlFile string) error {
+	srv := emulator.New()
+	srv.SeedDemo(time.Now())
+
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", listen, err)
+	}
+	url := "http://" + ln.Addr().String()
+	httpSrv := &http.Server{Handler: srv, ConnState: srv.ConnState(), ReadHeaderTimeout: 10 * time.Second}
+
+	fmt.Printf("ServiceStage emulator at %s (IAM at %s/v3)\n", url, url)
+	fmt.Printf("  project %s, token %q, AK %s, user %s/%s in domain %s\n",
+		emulator.DemoProject, emulator.DemoToken, emulator.DemoAccessKey, emulator.DemoUser, emulator.DemoPassword, emulator.DemoDomain)
+	fmt.Printf("  release tasks: %s (finished), %s (failed, rolled back), %s (releasing for %s), %s (API example)\n",
+		emulator.DemoFinishedTask, emulator.DemoFailedTask, emulator.DemoReleasingTask, emulator.DemoReleaseDuration, emulator.ExampleTaskID)
+	if urlFile != "" {
+		// Written only now, so a script waiting for the file can connect at once.
+		if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
+			return fmt.Errorf("writing -url-file: %w", err)
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Printf("served %d requests on %d connections, issued %d IAM tokens\n",
+		len(srv.Requests()), srv.Connections(), srv.TokensIssued())
+	return nil
+}

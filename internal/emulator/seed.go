@@ -1,0 +1,64 @@
+package emulator
+
+import (
+	"time"
+)
+
+// The demo's fixed identities, so example configurations can name them.
+const (
+	DemoProject       = "0b8a4f6e2c7d4e1f9a3b5c6d7e8f9012"
+	DemoRegion        = "ap-southeast-3"
+	DemoToken         = "demo-token"
+	DemoAccessKey     = "DEMOACCESSKEY0000001"
+	DemoSecretKey     = "demo-secret-key-0000000000000000000000001"
+	DemoUser          = "demo-user"
+	DemoPassword      = "demo-password"
+	DemoDomain        = "demo-domain"
+	DemoFinishedTask  = "3f1c9a52-7b4e-4d2a-9c61-0e8d5b7a2f14"
+	DemoFailedTask    = "8a6d2e41-5c3b-4f7a-b1e9-2d4c6f8a0b35"
+	DemoReleasingTask = "c2e7b0d9-1a4f-4e86-8b3c-5f9d2a7e6c10"
+)
+
+// DemoReleaseDuration is how long the releasing task runs after its first read.
+const DemoReleaseDuration = 6 * time.Second
+
+// SeedDemo adds credentials for every authentication method and four
+// realistic release tasks: one finished, one failed and rolled back, one
+// still releasing (it finishes DemoReleaseDuration after its first read),
+// and the API reference's example.
+func (s *Server) SeedDemo(now time.Time) {
+	s.AddRegionProject(DemoRegion, DemoProject)
+	s.AddToken(DemoToken, DemoProject, now.Add(10*365*24*time.Hour))
+	s.AddAccessKey(AccessKey{AccessKey: DemoAccessKey, SecretKey: DemoSecretKey})
+	s.AddUser(User{Name: DemoUser, Password: DemoPassword, Domain: DemoDomain})
+
+	started := now.Add(-time.Hour).Truncate(time.Second)
+	s.AddTask(DemoProject, DemoFinishedTask, Step{Body: DeployInfoJSON(DemoFinishedTask,
+		Component{ID: "5b0f6a1e-3c2d-4e8f-9a7b-1c2d3e4f5a6b", Name: "orders-api", Version: "2026.1127.0930", Seq: 1,
+			Status: "SUCCESS", JobID: "JOB5b0f6a1e-0001", JobStatus: "SUCCEEDED",
+			StartTime: started, EndTime: started.Add(42 * time.Second)},
+		Component{ID: "7d2e8b3f-4a5c-4b6d-8e9f-2a3b4c5d6e7f", Name: "orders-worker", Version: "2026.1127.0930", Seq: 2,
+			Status: "SUCCESS", JobID: "JOB7d2e8b3f-0002", JobStatus: "SUCCEEDED",
+			StartTime: started.Add(43 * time.Second), EndTime: started.Add(95 * time.Second)},
+	)})
+	s.AddTask(DemoProject, DemoFailedTask, Step{Body: DeployInfoJSON(DemoFailedTask,
+		Component{ID: "9e3f0c4a-5b6d-4c7e-8f9a-3b4c5d6e7f80", Name: "billing", Version: "2026.1126.1712", Seq: 1,
+			Status: "ROLLBACK_SUCCEED", JobID: "JOB9e3f0c4a-0003", JobStatus: "FAILED",
+			StartTime: started, EndTime: started.Add(61 * time.Second),
+			FailMessage:   "health check of instance billing-7f9c-2 failed: readiness probe timed out",
+			RollbackJobID: "JOB9e3f0c4a-0004", RollbackJobStatus: "SUCCEEDED",
+			RollbackStartTime: started.Add(62 * time.Second), RollbackEndTime: started.Add(80 * time.Second)},
+		Component{ID: "a1b2c3d4-6e7f-4a8b-9c0d-4e5f6a7b8c91", Name: "gateway", Version: "2026.1126.1712", Seq: 2,
+			Status: "SUCCESS", JobID: "JOBa1b2c3d4-0005", JobStatus: "SUCCEEDED",
+			StartTime: started, EndTime: started.Add(30 * time.Second)},
+	)})
+	releasing := Component{ID: "b4c5d6e7-7f80-4b9c-8d0e-5f6a7b8c9d02", Name: "search", Version: "2026.1127.1045", Seq: 1,
+		Status: "RUNNING", JobID: "JOBb4c5d6e7-0006", JobStatus: "RUNNING", StartTime: now}
+	done := releasing
+	done.Status, done.JobStatus, done.EndTime = "SUCCESS", "SUCCEEDED", now.Add(DemoReleaseDuration)
+	s.AddTask(DemoProject, DemoReleasingTask,
+		Step{For: DemoReleaseDuration, Body: DeployInfoJSON(DemoReleasingTask, releasing)},
+		Step{Body: DeployInfoJSON(DemoReleasingTask, done)},
+	)
+	s.AddTask(DemoProject, ExampleTaskID, Step{Body: []byte(ExampleResponse)})
+}

@@ -1,0 +1,165 @@
+// Package emulator is a fake Huawei Cloud ServiceStage and IAM for tests and
+// the demo. It checks what the real services check (credentials, signature,
+// headers, path, project) and answers in their formats, so that the provider
+// is exercised exactly as it would be against the cloud.
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Request is what the emulator saw of one request, for tests to assert on.
+type Request struct {
+	Time   time.Time
+	Method string
+	Path   string
+	// Auth is "token", "aksk" or "" (none or rejected).
+	Auth   string
+	Status int
+}
+
+// Server emulates ServiceStage's deploy-info API and IAM's token API.
+type Server struct {
+	// Now is the clock used for signatures and tokens; tests may replace it.
+	Now func() time.Time
+
+	mu       sync.Mutex
+	projects map[string]bool
+	tasks    map[taskKey]*task
+	tokens   map[string]issuedToken
+	keys     map[string]AccessKey
+	users    map[string]User
+	regions  map[string]string
+	requests []Request
+
+	tokensIssued atomic.Int64
+	connections  atomic.Int64
+}
+
+// New returns an empty emulator: add projects, credentials and tasks to it.
+func New() *Server {
+	return &Server{
+		Now:      time.Now,
+		projects: map[string]bool{},
+		tasks:    map[taskKey]*task{},
+		tokens:   map[string]issuedToken{},
+		keys:     map[string]AccessKey{},
+		users:    map[string]User{},
+		regions:  map[string]string{},
+	}
+}
+
+// deployInfoPath is the only ServiceStage path served. Segments are matched
+// on the escaped path, so an encoded "/" can never pass for a separator.
+var deployInfoPath = regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/deploy-info$`)
+
+// ServeHTTP routes to IAM or ServiceStage.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	w.Header().Set("X-Request-Id", newRequestID())
+	auth := ""
+	defer func() {
+		s.record(Request{Time: s.Now(), Method: r.Method, Path: r.URL.EscapedPath(), Auth: auth, Status: rec.status})
+	}()
+
+	if r.URL.Path == "/v3/auth/tokens" {
+		s.serveIAMTokens(rec, r)
+		return
+	}
+	m := deployInfoPath.FindStringSubmatch(r.URL.EscapedPath())
+	if m == nil {
+		writeError(rec, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment")
+		return
+	}
+	if r.Method != http.MethodGet {
+		writeError(rec, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment")
+		return
+	}
+	kind, ok := s.authenticate(rec, r)
+	if !ok {
+		return
+	}
+	auth = kind
+	s.serveDeployInfo(rec, r, m[1], m[2])
+}
+
+// Start serves the emulator on a loopback port and counts the TCP
+// connections it accepts. Close the returned server when done.
+func (s *Server) Start() *httptest.Server {
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.ConnState = s.trackConn
+	ts.Start()
+	return ts
+}
+
+// trackConn counts accepted connections; set it as http.Server.ConnState.
+func (s *Server) trackConn(_ net.Conn, state http.ConnState) {
+	if state == http.StateNew {
+		s.connections.Add(1)
+	}
+}
+
+// ConnState is trackConn for servers built outside Start.
+func (s *Server) ConnState() func(net.Conn, http.ConnState) { return s.trackConn }
+
+// Connections is the number of TCP connections accepted so far.
+func (s *Server) Connections() int64 { return s.connections.Load() }
+
+// TokensIssued is the number of IAM tokens issued so far.
+func (s *Server) TokensIssued() int64 { return s.tokensIssued.Load() }
+
+// Requests returns a copy of the requests seen so far, in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	s.requests = append(s.requests, r)
+	s.mu.Unlock()
+}
+
+// AddProject makes a project ID known. Tasks add their project themselves.
+func (s *Server) AddProject(projectID string) {
+	s.mu.Lock()
+	s.projects[projectID] = true
+	s.mu.Unlock()
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection for faults.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func newRequestID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

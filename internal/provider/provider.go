@@ -1,0 +1,130 @@
+// Package provider is everything Terraform-facing: the provider schema and
+// configuration, the data sources, and their acceptance tests. HTTP and
+// authentication details live in internal/servicestage and internal/auth.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+var _ provider.Provider = (*servicestageProvider)(nil)
+
+// servicestageProvider is one provider instance; Terraform makes one per
+// provider block (alias) in a configuration.
+type servicestageProvider struct {
+	version string
+	timing  timing
+}
+
+// New returns the provider factory for providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &servicestageProvider{version: version, timing: defaultTiming}
+	}
+}
+
+func (p *servicestageProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "servicestage"
+	resp.Version = p.version
+}
+
+func (p *servicestageProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads Huawei Cloud ServiceStage release tasks. Every argument is optional and falls back " +
+			"to the environment variable Huawei Cloud's own provider uses. Exactly one way of authenticating is used, " +
+			"in this order: `token`; `access_key` + `secret_key` (+ `security_token`); `user_name` + `password` + `domain_name`.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Region, e.g. `ap-southeast-3`. Needed unless `endpoint` (and, for password authentication, `auth_url`) are given. Environment: `HW_REGION_NAME`.",
+			},
+			"project_id": schema.StringAttribute{
+				Optional:            true,
+				Validators:          []validator.String{pathSegment()},
+				MarkdownDescription: "Default project ID for every data source. Environment: `HW_PROJECT_ID`.",
+			},
+			"cloud": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Domain suffix of the endpoints. Default `myhuaweicloud.com`, or `myhuaweicloud.eu` for `eu-west-1xx` regions. Environment: `HW_CLOUD`.",
+			},
+			"endpoint": schema.StringAttribute{
+				Optional:            true,
+				Validators:          []validator.String{httpURL()},
+				MarkdownDescription: "ServiceStage base URL. Default `https://servicestage.{region}.{cloud}`. Environment: `HW_SERVICESTAGE_ENDPOINT`.",
+			},
+			"auth_url": schema.StringAttribute{
+				Optional:            true,
+				Validators:          []validator.String{httpURL()},
+				MarkdownDescription: "IAM base URL, used by password authentication. Default `https://iam.{region}.{cloud}/v3`. Environment: `HW_AUTH_URL`.",
+			},
+			"token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "IAM token, sent as `X-Auth-Token`. Environment: `HW_AUTH_TOKEN`.",
+			},
+			"access_key": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Access key (AK) for SDK-HMAC-SHA256 request signing; needs `secret_key`. Environment: `HW_ACCESS_KEY`.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Secret key (SK) of `access_key`. Environment: `HW_SECRET_KEY`.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Security token of temporary AK/SK credentials, sent (and signed) as `X-Security-Token`. Environment: `HW_SECURITY_TOKEN`.",
+			},
+			"user_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "IAM user for password authentication; needs `password` and `domain_name`. Environment: `HW_USER_NAME`.",
+			},
+			"password": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Password of `user_name`. Environment: `HW_PASSWORD`.",
+			},
+			"domain_name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Account (domain) name of `user_name`. Environment: `HW_DOMAIN_NAME`.",
+			},
+			"insecure": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Skip TLS certificate verification. Only for testing; the provider warns when it is set. Environment: `HW_INSECURE`.",
+			},
+			"cacert_file": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "PEM bundle of extra certificate authorities, added to the system's. Environment: `OS_CACERT`.",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 100)},
+				MarkdownDescription: "Retries of a request that failed with a connection error, HTTP 429, 500, 502, 503 or 504. Default `5`. Environment: `HW_MAX_RETRIES`.",
+			},
+			"max_requests_per_second": schema.Float64Attribute{
+				Optional:            true,
+				Validators:          []validator.Float64{float64validator.AtLeast(0.01)},
+				MarkdownDescription: "Client-side throttle shared by every request of this provider, to stay under an account's API rate limit. Unset means no throttle.",
+			},
+		},
+	}
+}
+
+func (p *servicestageProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newDeployInfoDataSource,
+	}
+}
+
+func (p *servicestageProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}

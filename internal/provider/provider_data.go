@@ -1,0 +1,213 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+)
+
+// timing holds the waits the provider uses, so tests can shorten them.
+type timing struct {
+	// pollInitial and pollMax bound the interval between polls of
+	// wait_for_completion.
+	pollInitial, pollMax time.Duration
+	// retryWaitMin and retryWaitMax bound the backoff between retries.
+	retryWaitMin, retryWaitMax time.Duration
+}
+
+var defaultTiming = timing{
+	pollInitial:  2 * time.Second,
+	pollMax:      30 * time.Second,
+	retryWaitMin: time.Second,
+	retryWaitMax: 30 * time.Second,
+}
+
+type authMethod int
+
+const (
+	authNone authMethod = iota
+	authToken
+	authAKSK
+	authPassword
+)
+
+func (m authMethod) String() string {
+	return [...]string{"none", "token", "access_key/secret_key", "user_name/password"}[m]
+}
+
+// providerData is what Configure hands to every data source: one client
+// shared by all reads of this provider instance.
+type providerData struct {
+	client     *servicestage.Client
+	projectID  string
+	endpoint   string
+	authMethod authMethod
+	secrets    []string
+	timing     timing
+	// incomplete, when set, explains why no read can be made. It is
+	// reported at the first read, not at Configure, so that a provider
+	// block nothing reads from never fails a plan.
+	incomplete *diag.ErrorDiagnostic
+}
+
+// chooseAuth picks the first complete authentication method in the
+// contract's order and rejects half-given pairs.
+func chooseAuth(ctx context.Context, s settings) (authMethod, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	missing := func(attr, env, because string) {
+		diags.AddAttributeError(path.Root(attr), "Missing "+attr,
+			fmt.Sprintf("%s is set, so %s is needed too. Set %s in the provider block or the %s environment variable, or remove %s.",
+				because, attr, attr, env, because))
+	}
+	if s.accessKey != "" && s.secretKey == "" {
+		missing("secret_key", "HW_SECRET_KEY", "access_key")
+	}
+	if s.secretKey != "" && s.accessKey == "" {
+		missing("access_key", "HW_ACCESS_KEY", "secret_key")
+	}
+	if s.securityToken != "" && (s.accessKey == "" || s.secretKey == "") {
+		diags.AddAttributeError(path.Root("security_token"), "security_token without AK/SK",
+			"security_token belongs to temporary AK/SK credentials: set access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY) with it.")
+	}
+	if s.userName != "" && s.password == "" {
+		missing("password", "HW_PASSWORD", "user_name")
+	}
+	if s.password != "" && s.userName == "" {
+		missing("user_name", "HW_USER_NAME", "password")
+	}
+	if (s.userName != "" || s.password != "") && s.domainName == "" {
+		missing("domain_name", "HW_DOMAIN_NAME", "user_name")
+	}
+	if diags.HasError() {
+		return authNone, diags
+	}
+
+	var complete []authMethod
+	if s.token != "" {
+		complete = append(complete, authToken)
+	}
+	if s.accessKey != "" {
+		complete = append(complete, authAKSK)
+	}
+	if s.userName != "" {
+		complete = append(complete, authPassword)
+	}
+	if len(complete) == 0 {
+		return authNone, diags
+	}
+	if len(complete) > 1 {
+		ignored := make([]string, 0, len(complete)-1)
+		for _, m := range complete[1:] {
+			ignored = append(ignored, m.String())
+		}
+		tflog.Info(ctx, "several authentication methods are configured; using the first in order token, AK/SK, password",
+			map[string]any{"used": complete[0].String(), "ignored": ignored})
+	}
+	return complete[0], diags
+}
+
+// noCredentials explains the three ways to authenticate.
+var noCredentials = diag.NewErrorDiagnostic("No credentials for ServiceStage",
+	"The servicestage provider has no credentials. Use one of:\n"+
+		"  - an IAM token: token, or HW_AUTH_TOKEN;\n"+
+		"  - an access key: access_key and secret_key (and security_token for temporary credentials), "+
+		"or HW_ACCESS_KEY, HW_SECRET_KEY (and HW_SECURITY_TOKEN);\n"+
+		"  - an IAM user: user_name, password and domain_name, or HW_USER_NAME, HW_PASSWORD and HW_DOMAIN_NAME.")
+
+// newProviderData builds the shared transport, authentication and client.
+func newProviderData(ctx context.Context, s settings, t timing, ua string) (*providerData, diag.Diagnostics) {
+	method, diags := chooseAuth(ctx, s)
+	if diags.HasError() {
+		return nil, diags
+	}
+	data := &providerData{projectID: s.projectID, authMethod: method, secrets: s.secrets(), timing: t}
+
+	data.endpoint = s.serviceEndpoint()
+	switch {
+	case data.endpoint == "":
+		d := diag.NewErrorDiagnostic("No ServiceStage endpoint",
+			"Set region (HW_REGION_NAME), which gives https://servicestage.{region}.{cloud}, or endpoint (HW_SERVICESTAGE_ENDPOINT).")
+		data.incomplete = &d
+		return data, diags
+	case method == authNone:
+		data.incomplete = &noCredentials
+		return data, diags
+	case method == authPassword && s.iamEndpoint() == "":
+		d := diag.NewErrorDiagnostic("No IAM endpoint",
+			"Password authentication exchanges user_name and password for a token at IAM: set region (HW_REGION_NAME) or auth_url (HW_AUTH_URL).")
+		data.incomplete = &d
+		return data, diags
+	case method == authPassword && s.projectID == "" && s.region == "":
+		d := diag.NewErrorDiagnostic("No scope for the IAM token",
+			"Password authentication needs a project to scope its token: set project_id (HW_PROJECT_ID) or region (HW_REGION_NAME).")
+		data.incomplete = &d
+		return data, diags
+	}
+
+	base, err := servicestage.NewTransport(servicestage.TransportConfig{
+		Insecure:          s.insecure,
+		CACertFile:        s.caCertFile,
+		RequestsPerSecond: s.requestsPerSecond,
+	})
+	if err != nil {
+		diags.AddAttributeError(path.Root("cacert_file"), "Invalid cacert_file",
+			err.Error()+". Point cacert_file (or OS_CACERT) at a readable PEM file of CA certificates.")
+		return nil, diags
+	}
+
+	var rt http.RoundTripper
+	switch method {
+	case authToken:
+		rt = &auth.TokenTransport{Source: auth.StaticToken(s.token), Base: base}
+	case authAKSK:
+		rt = &auth.SigningTransport{
+			Credentials: auth.Credentials{AccessKey: s.accessKey, SecretKey: s.secretKey, SecurityToken: s.securityToken},
+			Base:        base,
+		}
+	case authPassword:
+		source := auth.NewPasswordTokenSource(auth.PasswordConfig{
+			AuthURL:    s.iamEndpoint(),
+			UserName:   s.userName,
+			Password:   s.password,
+			DomainName: s.domainName,
+			ProjectID:  s.projectID,
+			Region:     s.region,
+			HTTPClient: newHTTPClientFor(base),
+			UserAgent:  ua,
+		})
+		rt = &auth.TokenTransport{Source: source, Base: base}
+	}
+
+	data.client, err = servicestage.New(servicestage.Config{
+		Endpoint:     data.endpoint,
+		HTTPClient:   newHTTPClientFor(rt),
+		MaxRetries:   s.maxRetries,
+		UserAgent:    ua,
+		RetryWaitMin: t.retryWaitMin,
+		RetryWaitMax: t.retryWaitMax,
+	})
+	if err != nil {
+		diags.AddAttributeError(path.Root("endpoint"), "Invalid endpoint", err.Error())
+		return nil, diags
+	}
+	return data, diags
+}
+
+// maskSecrets makes every log line of ctx hide the given values, whatever
+// field or message they turn up in.
+func maskSecrets(ctx context.Context, secrets []string) context.Context {
+	if len(secrets) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	return tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "secret_key", "security_token", "password", "Authorization", "X-Auth-Token", "X-Security-Token", "X-Subject-Token")
+}

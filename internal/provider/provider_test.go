@@ -1,0 +1,92 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
+)
+
+// testTiming keeps retries and polls short so the suite runs in seconds.
+var testTiming = timing{
+	pollInitial:  100 * time.Millisecond,
+	pollMax:      300 * time.Millisecond,
+	retryWaitMin: 50 * time.Millisecond,
+	retryWaitMax: 200 * time.Millisecond,
+}
+
+// testAccProtoV6ProviderFactories serves the provider in-process to the
+// terraform binary that terraform-plugin-testing drives.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"servicestage": providerserver.NewProtocol6WithError(&servicestageProvider{version: "test", timing: testTiming}),
+}
+
+// Test fixtures shared by the acceptance tests.
+const (
+	testProject     = "9f2d4c1a7b3e4f6a8c0d2e4f6a8b0c1d"
+	otherProject    = "1a2b3c4d5e6f70819283a4b5c6d7e8f9"
+	testToken       = "MIItest-token-value-0123456789"
+	testAccessKey   = "TESTACCESSKEY0000001"
+	testSecretKey   = "test-secret-key-abcdefghijklmnopqrstuvw"
+	testSecurityTok = "test-security-token-0123456789abcdef"
+	testUser        = "release-bot"
+	testPassword    = "test-password-Zq9!x"
+	testDomain      = "example-domain"
+	testRegion      = "ap-southeast-3"
+	testReleasePlan = "5d0c3f6e-2a1b-4c8d-9e7f-0a1b2c3d4e5f"
+	dataSourceAddr  = "data.servicestage_release_plan_deploy_info.test"
+)
+
+// newEmulator starts an emulator that accepts every test credential.
+func newEmulator(t *testing.T) (*emulator.Server, string) {
+	t.Helper()
+	srv := emulator.New()
+	srv.AddProject(testProject)
+	srv.AddProject(otherProject)
+	srv.AddRegionProject(testRegion, testProject)
+	srv.AddToken(testToken, testProject, time.Now().Add(time.Hour))
+	srv.AddAccessKey(emulator.AccessKey{AccessKey: testAccessKey, SecretKey: testSecretKey})
+	srv.AddUser(emulator.User{Name: testUser, Password: testPassword, Domain: testDomain})
+	ts := srv.Start()
+	t.Cleanup(ts.Close)
+	return srv, ts.URL
+}
+
+// providerBlock renders a provider block from attribute/value pairs.
+func providerBlock(attrs ...string) string {
+	var b strings.Builder
+	b.WriteString("provider \"servicestage\" {\n")
+	for i := 0; i+1 < len(attrs); i += 2 {
+		fmt.Fprintf(&b, "  %s = %q\n", attrs[i], attrs[i+1])
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// tokenProvider is the common provider block: token auth against url.
+func tokenProvider(url string) string {
+	return providerBlock("endpoint", url, "token", testToken, "project_id", testProject)
+}
+
+// deployInfoBlock renders the data source under test.
+func deployInfoBlock(releasePlanID string, extra ...string) string {
+	return fmt.Sprintf("data \"servicestage_release_plan_deploy_info\" \"test\" {\n  release_plan_id = %q\n%s}\n",
+		releasePlanID, strings.Join(extra, "\n")+"\n")
+}
+
+// errorPattern matches a diagnostic that contains each fragment in order.
+// Terraform wraps diagnostics at word boundaries, so a space in a fragment
+// matches any run of whitespace. Fragments are regular expressions.
+func errorPattern(fragments ...string) *regexp.Regexp {
+	parts := make([]string, len(fragments))
+	for i, f := range fragments {
+		parts[i] = strings.ReplaceAll(f, " ", `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*?"))
+}

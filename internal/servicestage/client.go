@@ -1,0 +1,189 @@
+// Package servicestage is a small client for the Huawei Cloud ServiceStage
+// API: typed requests and responses, tolerant decoding, retries and errors
+// that carry what a user needs to act. It knows nothing of Terraform.
+package servicestage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxRetries   = 5
+	DefaultMaxBodyBytes = 4 << 20
+	defaultRetryWaitMin = time.Second
+	defaultRetryWaitMax = 30 * time.Second
+)
+
+// Config configures a Client. HTTPClient carries authentication: the client
+// itself adds none.
+type Config struct {
+	// Endpoint is the ServiceStage base URL, e.g. https://servicestage.ap-southeast-3.myhuaweicloud.com.
+	Endpoint string
+	// HTTPClient is shared by every call; build it once per provider.
+	HTTPClient *http.Client
+	// MaxRetries is the number of retries after the first attempt; negative means none.
+	MaxRetries int
+	// UserAgent is sent with every request.
+	UserAgent string
+	// MaxBodyBytes caps a response body; zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// RetryWaitMin and RetryWaitMax bound the backoff; zero means 1s and 30s.
+	RetryWaitMin, RetryWaitMax time.Duration
+}
+
+// Client calls ServiceStage. It is safe for concurrent use.
+type Client struct {
+	endpoint *url.URL
+	cfg      Config
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	u, err := ParseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HTTPClient == nil {
+		return nil, errors.New("servicestage: Config.HTTPClient is nil")
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = defaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = max(defaultRetryWaitMax, cfg.RetryWaitMin)
+	}
+	return &Client{endpoint: u, cfg: cfg}, nil
+}
+
+// ParseEndpoint accepts an absolute http(s) URL without query or fragment.
+func ParseEndpoint(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a URL: %w", raw, err)
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("%q must be an absolute http:// or https:// URL", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("%q must not carry a query, fragment or user info", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// GetDeployInfo reads the deployment information of one release task.
+func (c *Client) GetDeployInfo(ctx context.Context, projectID, releasePlanID string) (*DeployInfo, error) {
+	op := fmt.Sprintf("reading deploy info of release task %q in project %q", releasePlanID, projectID)
+	if err := ValidateID(projectID); err != nil {
+		return nil, fmt.Errorf("%s: project_id %w", op, err)
+	}
+	if err := ValidateID(releasePlanID); err != nil {
+		return nil, fmt.Errorf("%s: release_plan_id %w", op, err)
+	}
+	body, header, err := c.get(ctx, op, "v3", projectID, "cas", "release-plans", releasePlanID, "deploy-info")
+	if err != nil {
+		return nil, err
+	}
+	info, err := DecodeDeployInfo(body)
+	if err != nil {
+		return nil, fmt.Errorf("%s (request ID %s): %w", op, orNone(header.Get("X-Request-Id")), err)
+	}
+	return info, nil
+}
+
+// get performs a GET on the endpoint plus the given path segments, with
+// retries, and returns the body of a 2xx answer or an *APIError.
+func (c *Client) get(ctx context.Context, op string, segments ...string) ([]byte, http.Header, error) {
+	u := c.urlFor(segments...)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	// The reference marks Content-Type mandatory even on a GET.
+	req.Header.Set("Content-Type", "application/json;charset=utf8")
+	req.Header.Set("Accept", "application/json")
+	if c.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+	}
+
+	policy := &retryPolicy{min: c.cfg.RetryWaitMin, max: c.cfg.RetryWaitMax}
+	resp, err := newRetryClient(c.cfg.HTTPClient, c.cfg.MaxRetries, policy).Do(req)
+	if err != nil {
+		return nil, nil, c.transportError(ctx, op, policy, err)
+	}
+	defer resp.Body.Close()
+
+	body, err := readCapped(resp.Body, c.cfg.MaxBodyBytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: HTTP %d, request ID %s: %w", op, resp.StatusCode, orNone(resp.Header.Get("X-Request-Id")), err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, nil, NewAPIError(op, resp.StatusCode, resp.Header, body)
+	}
+	return body, resp.Header, nil
+}
+
+// urlFor escapes each segment on its own, so that no ID can add a segment.
+func (c *Client) urlFor(segments ...string) *url.URL {
+	u := *c.endpoint
+	escaped := make([]string, len(segments))
+	for i, s := range segments {
+		escaped[i] = url.PathEscape(s)
+	}
+	u.Path = c.endpoint.Path + "/" + strings.Join(segments, "/")
+	u.RawPath = c.endpoint.EscapedPath() + "/" + strings.Join(escaped, "/")
+	return &u
+}
+
+// transportError explains a request that got no usable answer.
+func (c *Client) transportError(ctx context.Context, op string, p *retryPolicy, err error) error {
+	attempts := fmt.Sprintf("after %d attempt(s)", max(p.attempts, 1))
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if errors.Is(ctxErr, context.DeadlineExceeded) {
+			return fmt.Errorf("%s: timed out %s; raise timeouts.read if the service is slow: %w", op, attempts, err)
+		}
+		return fmt.Errorf("%s: cancelled %s: %w", op, attempts, err)
+	}
+	if p.stopReason != "" {
+		attempts += ", " + p.stopReason
+	}
+	return fmt.Errorf("%s: no answer from %s %s; check endpoint, network and proxy settings: %w", op, c.endpoint.Host, attempts, err)
+}
+
+// ErrBodyTooLarge reports a response larger than Config.MaxBodyBytes.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading response body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+	}
+	return body, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

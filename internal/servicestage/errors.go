@@ -1,0 +1,152 @@
+package servicestage
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode"
+)
+
+// APIError is a non-2xx answer from ServiceStage or the API gateway in front
+// of it. Users need every field: the request ID is what support asks for.
+type APIError struct {
+	// Operation says what was attempted, e.g. "reading deploy info of release task X".
+	Operation  string
+	StatusCode int
+	Code       string
+	Message    string
+	RequestID  string
+	// Excerpt is a short, sanitised start of a body that was not JSON.
+	Excerpt string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Code != "" {
+		fmt.Fprintf(&b, ", error_code %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ", error_msg %q", e.Message)
+	}
+	if e.Excerpt != "" {
+		fmt.Fprintf(&b, ", body %q", e.Excerpt)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, ", request ID %s", e.RequestID)
+	} else {
+		b.WriteString(", no request ID")
+	}
+	return b.String()
+}
+
+// notFoundCodes are ServiceStage's codes for a release task or project that
+// does not exist. SVCSTG.00100401 comes with HTTP 401, a known quirk.
+var notFoundCodes = map[string]bool{
+	"SVCSTG.00100401": true,
+	"SVCSTG.00100403": true,
+	"SVCSTG.00100404": true,
+	"SVCSTG.00100411": true,
+	"SVCSTG.00100433": true,
+}
+
+// NotFound reports whether the error means the release task does not exist.
+func (e *APIError) NotFound() bool {
+	return e.StatusCode == http.StatusNotFound || notFoundCodes[e.Code]
+}
+
+// SignatureRejected reports a gateway answer saying the AK/SK signature or
+// the credentials behind it were refused.
+func (e *APIError) SignatureRejected() bool {
+	return e.Code == "APIGW.0301" && strings.Contains(strings.ToLower(e.Message), "aksk")
+}
+
+// CanonicalRequest returns the canonical request the gateway computed, which
+// APIGW.0301 echoes with '|' for newlines: the best clue to a signing bug.
+func (e *APIError) CanonicalRequest() string {
+	const marker = "CanonicalRequest:"
+	i := strings.Index(e.Message, marker)
+	if i < 0 {
+		return ""
+	}
+	return strings.ReplaceAll(strings.TrimSpace(e.Message[i+len(marker):]), "|", "\n")
+}
+
+// Throttled reports the gateway's rate-limit answer.
+func (e *APIError) Throttled() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.Code == "APIGW.0308"
+}
+
+// IsNotFound reports whether err is an APIError meaning "no such release task".
+func IsNotFound(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.NotFound()
+}
+
+// errorBody covers both error shapes seen: ServiceStage's error_code/error_msg
+// and some gateways' code/message, plus IAM's nested "error" object.
+type errorBody struct {
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id"`
+	Error     *struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+	} `json:"error"`
+}
+
+// NewAPIError builds the error for a non-2xx response from its status,
+// headers and (already size-capped) body.
+func NewAPIError(operation string, status int, header http.Header, body []byte) *APIError {
+	e := &APIError{Operation: operation, StatusCode: status, RequestID: header.Get("X-Request-Id")}
+	var eb errorBody
+	if err := json.Unmarshal(body, &eb); err == nil {
+		e.Code = firstNonEmpty(eb.ErrorCode, eb.Code)
+		e.Message = firstNonEmpty(eb.ErrorMsg, eb.Message)
+		if eb.Error != nil {
+			e.Code = firstNonEmpty(e.Code, strings.Trim(string(eb.Error.Code), `"`))
+			e.Message = firstNonEmpty(e.Message, eb.Error.Message)
+		}
+		e.RequestID = firstNonEmpty(e.RequestID, eb.RequestID)
+	}
+	if e.Code == "" && e.Message == "" {
+		e.Excerpt = Excerpt(body, 200)
+	}
+	return e
+}
+
+// Excerpt returns at most n bytes of body as printable single-line text, so
+// an HTML error page can be shown without flooding or corrupting a terminal.
+func Excerpt(body []byte, n int) string {
+	s := strings.ToValidUTF8(string(body), "?")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+	if len(s) > n {
+		cut := n
+		for cut > 0 && !utf8Start(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

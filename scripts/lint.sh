@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the pinned golangci-lint (see .golangci.yml). Extra arguments are passed
+# on, e.g. scripts/lint.sh --fix
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+lint="$("$root/scripts/tools.sh" golangci-lint)"
+cd "$root"
+exec "$lint" run "$@" ./...
