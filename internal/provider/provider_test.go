@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -89,4 +90,17 @@ func errorPattern(fragments ...string) *regexp.Regexp {
 		parts[i] = strings.ReplaceAll(f, " ", `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*?"))
+}
+
+// TestMain clears the HW_* variables of the machine running the tests, so
+// that only what a test sets (t.Setenv in non-parallel tests) reaches the
+// provider.
+func TestMain(m *testing.M) {
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "HW_") || name == "OS_CACERT" {
+			_ = os.Unsetenv(name)
+		}
+	}
+	os.Exit(m.Run())
 }
