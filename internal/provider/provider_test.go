@@ -92,15 +92,26 @@ func errorPattern(fragments ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, ".*?"))
 }
 
+// machineEnv holds the HW_* variables TestMain cleared, for the live test.
+var machineEnv = map[string]string{}
+
 // TestMain clears the HW_* variables of the machine running the tests, so
 // that only what a test sets (t.Setenv in non-parallel tests) reaches the
 // provider.
 func TestMain(m *testing.M) {
 	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
+		name, value, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(name, "HW_") || name == "OS_CACERT" {
+			machineEnv[name] = value
 			_ = os.Unsetenv(name)
 		}
 	}
 	os.Exit(m.Run())
+}
+
+// liveProviderFactories serve the provider with production timing.
+func liveProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"servicestage": providerserver.NewProtocol6WithError(&servicestageProvider{version: "test", timing: defaultTiming}),
+	}
 }
