@@ -50,7 +50,7 @@ locals {
       release_plan_id   = task.id
       completed         = task.completed
       all_succeeded     = task.all_succeeded
-      failed_components = task.failed_components
+      failed_components = [for name in task.failed_components : name] # a tuple prints without tolist()
       components = {
         for c in task.components : c.name => {
           version    = c.version
