@@ -123,16 +123,34 @@ func (c *Client) get(ctx context.Context, op string, segments ...string) ([]byte
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
 
+	// The body is read inside the retry loop: a connection cut mid-body
+	// (unexpected EOF) is as transient as one cut before the headers.
+	var body []byte
+	bodyRead := false
+	req.SetResponseHandler(func(resp *http.Response) error {
+		var err error
+		body, err = readCapped(resp.Body, c.cfg.MaxBodyBytes)
+		bodyRead = err == nil
+		return err
+	})
+
 	policy := &retryPolicy{min: c.cfg.RetryWaitMin, max: c.cfg.RetryWaitMax}
 	resp, err := newRetryClient(c.cfg.HTTPClient, c.cfg.MaxRetries, policy).Do(req)
-	if err != nil {
-		return nil, nil, c.transportError(ctx, op, policy, err)
+	if resp != nil {
+		defer resp.Body.Close()
 	}
-	defer resp.Body.Close()
-
-	body, err := readCapped(resp.Body, c.cfg.MaxBodyBytes)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: HTTP %d, request ID %s: %w", op, resp.StatusCode, orNone(resp.Header.Get("X-Request-Id")), err)
+	switch {
+	case err != nil && (resp == nil || ctx.Err() != nil):
+		return nil, nil, c.transportError(ctx, op, policy, err)
+	case err != nil:
+		// An answer came, but its body could not be read.
+		return nil, nil, fmt.Errorf("%s: HTTP %d, request ID %s, after %d attempt(s): %w",
+			op, resp.StatusCode, orNone(resp.Header.Get("X-Request-Id")), max(policy.attempts, 1), err)
+	case !bodyRead:
+		// Retries ran out on a retryable status: its error body is still unread.
+		if body, err = readCapped(resp.Body, c.cfg.MaxBodyBytes); err != nil {
+			return nil, nil, fmt.Errorf("%s: HTTP %d, request ID %s: %w", op, resp.StatusCode, orNone(resp.Header.Get("X-Request-Id")), err)
+		}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, nil, NewAPIError(op, resp.StatusCode, resp.Header, body)

@@ -400,3 +400,17 @@ func TestDecodeDeployInfoSyntaxErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeDeployInfoRejectsNonObjects(t *testing.T) {
+	for body, want := range map[string]string{
+		` null `:                   "the body is null, not a JSON object",
+		`{"components":["x"]}`:     `component 0: expected a JSON object, got JSON string`,
+		`{"components":{}}`:        `field "components" at byte offset 15: expected a JSON array, got JSON object`,
+		`{"id":5,"components":[]}`: `field "id" at byte offset 7: expected a JSON string, got JSON number`,
+	} {
+		_, err := DecodeDeployInfo([]byte(body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("DecodeDeployInfo(%s) = %v, want an error containing %q", body, err, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -116,6 +117,10 @@ func DecodeDeployInfo(body []byte) (*DeployInfo, error) {
 	var wire wireDeployInfo
 	if err := json.Unmarshal(body, &wire); err != nil {
 		return nil, syntaxError(-1, "", body, err)
+	}
+	// A 200 whose body is null would otherwise read as a completed, empty task.
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		return nil, &DecodeError{Component: -1, Offset: -1, Err: errors.New("the body is null, not a JSON object")}
 	}
 	info := &DeployInfo{ID: wire.ID, Components: make([]Component, len(wire.Components))}
 	for i, raw := range wire.Components {
@@ -260,9 +265,24 @@ func syntaxError(component int, field string, body []byte, err error) error {
 	case errors.As(err, &te):
 		de.Offset = te.Offset
 		de.Field = te.Field
-		de.Err = fmt.Errorf("expected %s, got JSON %s", te.Type, te.Value)
+		de.Err = fmt.Errorf("expected %s, got JSON %s", jsonKind(te.Type), te.Value)
 	}
 	return de
+}
+
+// jsonKind names the JSON a Go type decodes from, so errors do not show
+// the decoder's internal types.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "a JSON object"
+	case reflect.Slice, reflect.Array:
+		return "a JSON array"
+	case reflect.String:
+		return "a JSON string"
+	default:
+		return t.String()
+	}
 }
 
 func truncate(s string, n int) string {

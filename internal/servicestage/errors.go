@@ -112,11 +112,12 @@ func NewAPIError(operation string, status int, header http.Header, body []byte) 
 		e.Code = firstNonEmpty(eb.ErrorCode, eb.Code)
 		e.Message = firstNonEmpty(eb.ErrorMsg, eb.Message)
 		if eb.Error != nil {
-			e.Code = firstNonEmpty(e.Code, strings.Trim(string(eb.Error.Code), `"`))
+			e.Code = firstNonEmpty(e.Code, jsonScalar(eb.Error.Code))
 			e.Message = firstNonEmpty(e.Message, eb.Error.Message)
 		}
 		e.RequestID = firstNonEmpty(e.RequestID, eb.RequestID)
 	}
+	e.Message = redactEchoedSecrets(e.Message)
 	if e.Code == "" && e.Message == "" {
 		e.Excerpt = Excerpt(body, 200)
 	}
@@ -141,6 +142,35 @@ func Excerpt(body []byte, n int) string {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// jsonScalar renders IAM's error code, a JSON string or number, as text.
+func jsonScalar(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// redactEchoedSecrets masks the security token in a canonical request that
+// the gateway echoes with '|' for newlines: it is signed, so it is in there.
+func redactEchoedSecrets(msg string) string {
+	if !strings.Contains(msg, "|") {
+		return msg
+	}
+	parts := strings.Split(msg, "|")
+	for i, part := range parts {
+		name, _, ok := strings.Cut(part, ":")
+		if ok && (strings.EqualFold(strings.TrimSpace(name), "x-security-token") || strings.EqualFold(strings.TrimSpace(name), "x-auth-token")) {
+			parts[i] = name + ":***"
+		}
+	}
+	return strings.Join(parts, "|")
+}
 
 func firstNonEmpty(values ...string) string {
 	for _, v := range values {

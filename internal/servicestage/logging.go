@@ -10,12 +10,13 @@ import (
 
 // secretHeaders never reach a log, whatever TF_LOG says.
 var secretHeaders = map[string]bool{
-	"Authorization":    true,
-	"X-Auth-Token":     true,
-	"X-Security-Token": true,
-	"X-Subject-Token":  true,
-	"Cookie":           true,
-	"Set-Cookie":       true,
+	"Authorization":       true,
+	"Proxy-Authorization": true,
+	"X-Auth-Token":        true,
+	"X-Security-Token":    true,
+	"X-Subject-Token":     true,
+	"Cookie":              true,
+	"Set-Cookie":          true,
 }
 
 // loggingTransport writes one debug line per HTTP exchange. Bodies are never

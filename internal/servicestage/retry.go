@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -40,7 +41,11 @@ var retryableStatus = map[int]bool{
 }
 
 func (p *retryPolicy) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	p.attempts++
+	// When reading a body fails, retryablehttp asks again about the same
+	// attempt, with both its response and the error: count it once.
+	if resp == nil || err == nil {
+		p.attempts++
+	}
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -97,7 +102,8 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if s, err := strconv.ParseInt(value, 10, 64); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second, true
+		// Capped so that a huge value cannot wrap to a negative wait.
+		return time.Duration(min(s, int64(math.MaxInt64/time.Second))) * time.Second, true
 	}
 	if t, err := http.ParseTime(value); err == nil {
 		return max(t.Sub(now), 0), true
@@ -109,7 +115,7 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 // meet: resets, refusals, timeouts and connections cut mid-response. TLS and
 // certificate failures are not among them.
 func transientNetworkError(err error) bool {
-	var certErr *x509.UnknownAuthorityError
+	var certErr x509.UnknownAuthorityError // a value type, like the other two
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	if errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &invalid) {
