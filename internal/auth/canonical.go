@@ -102,10 +102,11 @@ func headerValue(req *http.Request, name string) (string, bool) {
 	if len(values) == 0 {
 		return "", false
 	}
+	trimmed := make([]string, len(values)) // Values shares the header's slice
 	for i, v := range values {
-		values[i] = strings.TrimSpace(v)
+		trimmed[i] = strings.TrimSpace(v)
 	}
-	return strings.Join(values, ","), true
+	return strings.Join(trimmed, ","), true
 }
 
 // requestHost is the Host the client will send: req.Host overrides the URL.

@@ -57,7 +57,7 @@ func FuzzSign(f *testing.F) {
 		if err != nil {
 			path = rawPath
 		}
-		req, err := http.NewRequest(http.MethodPost, "https://example.com", bytes.NewReader(body))
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "https://example.com", bytes.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}

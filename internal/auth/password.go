@@ -74,6 +74,8 @@ type passwordTokenSource struct {
 	mu        sync.Mutex
 	token     string
 	expiresAt time.Time
+	// projectID is the project IAM says the token is scoped to.
+	projectID string
 	// failure remembers a refusal that retrying cannot fix (wrong password),
 	// so that later reads do not log in again and risk locking the user.
 	failure error
@@ -100,7 +102,8 @@ func (s *passwordTokenSource) Token(ctx context.Context) (string, error) {
 		if res.Err != nil {
 			return "", res.Err
 		}
-		return res.Val.(string), nil
+		token, _ := res.Val.(string)
+		return token, nil
 	case <-ctx.Done():
 		return "", fmt.Errorf("waiting for an IAM token: %w", ctx.Err())
 	}
@@ -113,6 +116,31 @@ func (s *passwordTokenSource) Invalidate(token string) {
 		s.token = ""
 		s.expiresAt = time.Time{}
 	}
+}
+
+// ProjectScoped is implemented by token sources that learn from IAM which
+// project their tokens are scoped to.
+type ProjectScoped interface {
+	// ProjectID returns the ID of the project the tokens are scoped to,
+	// logging in first if that is needed to find out.
+	ProjectID(ctx context.Context) (string, error)
+}
+
+// ProjectID is the configured project, or for a token scoped by region the
+// region's default project as IAM reported it (token.project.id).
+func (s *passwordTokenSource) ProjectID(ctx context.Context) (string, error) {
+	if s.cfg.ProjectID != "" {
+		return s.cfg.ProjectID, nil
+	}
+	if _, err := s.Token(ctx); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.projectID == "" {
+		return "", fmt.Errorf("IAM's token response does not name the project of region %q (token.project.id); set project_id", s.cfg.Region)
+	}
+	return s.projectID, nil
 }
 
 // cached returns the cached token, or the remembered permanent failure; ok
@@ -131,7 +159,7 @@ func (s *passwordTokenSource) cached() (token string, err error, ok bool) {
 
 // fetch logs in to IAM and caches the result.
 func (s *passwordTokenSource) fetch(ctx context.Context) (string, error) {
-	token, expiresAt, err := s.login(ctx)
+	token, expiresAt, projectID, err := s.login(ctx)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -142,19 +170,19 @@ func (s *passwordTokenSource) fetch(ctx context.Context) (string, error) {
 		}
 		return "", err
 	}
-	s.token, s.expiresAt = token, expiresAt
+	s.token, s.expiresAt, s.projectID = token, expiresAt, projectID
 	return token, nil
 }
 
-func (s *passwordTokenSource) login(ctx context.Context) (string, time.Time, error) {
+func (s *passwordTokenSource) login(ctx context.Context) (token string, expiresAt time.Time, projectID string, err error) {
 	body, err := s.requestBody()
 	if err != nil {
-		return "", time.Time{}, err
+		return "", time.Time{}, "", err
 	}
 	endpoint := strings.TrimRight(s.cfg.AuthURL, "/") + "/auth/tokens?nocatalog=true"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("building the IAM token request for auth_url %q: %w", s.cfg.AuthURL, err)
+		return "", time.Time{}, "", fmt.Errorf("building the IAM token request for auth_url %q: %w", s.cfg.AuthURL, err)
 	}
 	req.Header.Set("Content-Type", "application/json;charset=utf8")
 	if s.cfg.UserAgent != "" {
@@ -167,25 +195,25 @@ func (s *passwordTokenSource) login(ctx context.Context) (string, time.Time, err
 	})
 	resp, err := s.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("requesting an IAM token: %w", err)
+		return "", time.Time{}, "", fmt.Errorf("requesting an IAM token: %w", err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxIAMResponse))
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("reading IAM's token response: %w", err)
+		return "", time.Time{}, "", fmt.Errorf("reading IAM's token response: %w", err)
 	}
 
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		return "", time.Time{}, newIAMError(resp, data, s.cfg.Password)
+		return "", time.Time{}, "", newIAMError(resp, data, s.cfg.Password)
 	}
-	token := resp.Header.Get("X-Subject-Token")
+	token = resp.Header.Get("X-Subject-Token")
 	if token == "" {
-		return "", time.Time{}, fmt.Errorf("IAM answered HTTP %d without an X-Subject-Token header; check auth_url %q points at IAM's /v3 API",
+		return "", time.Time{}, "", fmt.Errorf("IAM answered HTTP %d without an X-Subject-Token header; check auth_url %q points at IAM's /v3 API",
 			resp.StatusCode, s.cfg.AuthURL)
 	}
-	expiresAt := s.expiry(ctx, data)
-	tflog.Debug(ctx, "Obtained an IAM token", map[string]any{"expires_at": expiresAt.Format(time.RFC3339)})
-	return token, expiresAt, nil
+	expiresAt, projectID = s.expiry(ctx, data), scopedProject(data)
+	tflog.Debug(ctx, "Obtained an IAM token", map[string]any{"expires_at": expiresAt.Format(time.RFC3339), "project_id": projectID})
+	return token, expiresAt, projectID, nil
 }
 
 // expiry reads token.expires_at, assuming IAM's usual lifetime when it is
@@ -203,6 +231,19 @@ func (s *passwordTokenSource) expiry(ctx context.Context, body []byte) time.Time
 		tflog.Warn(ctx, "IAM token expiry is not RFC 3339; assuming 24 hours", map[string]any{"expires_at": parsed.Token.ExpiresAt})
 	}
 	return s.cfg.Now().Add(defaultTokenLifetime)
+}
+
+// scopedProject reads token.project.id, the project the token works in.
+func scopedProject(body []byte) string {
+	var parsed struct {
+		Token struct {
+			Project struct {
+				ID string `json:"id"`
+			} `json:"project"`
+		} `json:"token"`
+	}
+	_ = json.Unmarshal(body, &parsed)
+	return parsed.Token.Project.ID
 }
 
 // requestBody is IAM's password-authentication request, scoped to a

@@ -69,7 +69,7 @@ type fakeClock struct {
 	now time.Time
 }
 
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 
 var clockStart = time.Date(2024, 8, 6, 8, 0, 0, 0, time.UTC)
@@ -90,7 +90,7 @@ func passwordConfig(iam *fakeIAM, clock *fakeClock) PasswordConfig {
 
 func mustToken(t *testing.T, src TokenSource) string {
 	t.Helper()
-	token, err := src.Token(context.Background())
+	token, err := src.Token(t.Context())
 	if err != nil {
 		t.Fatalf("Token: %v", err)
 	}
@@ -153,7 +153,7 @@ func TestPasswordTokenSourceConcurrentCallersShareOneLogin(t *testing.T) {
 	errs := make([]error, 30)
 	var wg sync.WaitGroup
 	for i := range tokens {
-		wg.Go(func() { tokens[i], errs[i] = src.Token(context.Background()) })
+		wg.Go(func() { tokens[i], errs[i] = src.Token(t.Context()) })
 	}
 	wg.Wait()
 
@@ -179,7 +179,7 @@ func TestPasswordTokenSourceRefreshesBeforeExpiry(t *testing.T) {
 		wantLogins int64
 	}{
 		{0, "token-1", 1},
-		{54 * time.Minute, "token-1", 1},            // inside the cache window
+		{54 * time.Minute, "token-1", 1},             // inside the cache window
 		{55*time.Minute + time.Second, "token-2", 2}, // within 5 minutes of expiry
 		{56 * time.Minute, "token-2", 2},             // new token cached from its own fetch time
 	}
@@ -225,7 +225,7 @@ func TestPasswordTokenSourceInvalidate(t *testing.T) {
 	for range 30 {
 		wg.Go(func() {
 			src.Invalidate(stale)
-			if got, err := src.Token(context.Background()); err != nil || got != "token-2" {
+			if got, err := src.Token(t.Context()); err != nil || got != "token-2" {
 				t.Errorf("after invalidation got %q, %v; want token-2", got, err)
 			}
 		})
@@ -241,7 +241,7 @@ func TestPasswordTokenSourceWaiterHonoursContext(t *testing.T) {
 	iam.delay = 200 * time.Millisecond
 	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
 	defer cancel()
 	if _, err := src.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Token with an expiring context: %v, want DeadlineExceeded", err)
@@ -256,7 +256,7 @@ func TestPasswordTokenSourceNeedsScope(t *testing.T) {
 	iam := newFakeIAM(t)
 	cfg := passwordConfig(iam, &fakeClock{now: clockStart})
 	cfg.ProjectID, cfg.Region = "", ""
-	_, err := NewPasswordTokenSource(cfg).Token(context.Background())
+	_, err := NewPasswordTokenSource(cfg).Token(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "project_id or region") {
 		t.Errorf("error %v, want one asking for project_id or region", err)
 	}
@@ -315,7 +315,7 @@ func TestPasswordTokenSourceIAMErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, _ := failingIAM(t, tt.status, tt.body)
 			cfg := passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart})
-			_, err := NewPasswordTokenSource(cfg).Token(context.Background())
+			_, err := NewPasswordTokenSource(cfg).Token(t.Context())
 
 			var iamErr *IAMError
 			if !errors.As(err, &iamErr) {
@@ -342,7 +342,7 @@ func TestPasswordTokenSourceDoesNotRetryRefusedCredentials(t *testing.T) {
 	srv, logins := failingIAM(t, http.StatusUnauthorized, `{"error_code":"IAM.0002","error_msg":"wrong"}`)
 	src := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart}))
 	for range 3 {
-		if _, err := src.Token(context.Background()); err == nil {
+		if _, err := src.Token(t.Context()); err == nil {
 			t.Fatal("Token succeeded against a refusing IAM")
 		}
 	}
@@ -355,7 +355,7 @@ func TestPasswordTokenSourceRetriesServerErrors(t *testing.T) {
 	srv, logins := failingIAM(t, http.StatusServiceUnavailable, `{"error_code":"IAM.0006","error_msg":"busy"}`)
 	src := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart}))
 	for range 2 {
-		src.Token(context.Background())
+		src.Token(t.Context())
 	}
 	if n := logins.Load(); n != 2 {
 		t.Errorf("%d logins after two 503s, want 2 (transient failures are not cached)", n)
@@ -364,7 +364,7 @@ func TestPasswordTokenSourceRetriesServerErrors(t *testing.T) {
 
 func TestPasswordTokenSourceNeedsSubjectToken(t *testing.T) {
 	srv, _ := failingIAM(t, http.StatusCreated, `{"token":{}}`)
-	_, err := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart})).Token(context.Background())
+	_, err := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart})).Token(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "X-Subject-Token") {
 		t.Errorf("error %v, want one about the missing X-Subject-Token", err)
 	}
@@ -376,7 +376,7 @@ func TestStaticToken(t *testing.T) {
 	if got := mustToken(t, src); got != "fixed" {
 		t.Errorf("token %q, want fixed", got)
 	}
-	if _, err := StaticToken("").Token(context.Background()); err == nil {
+	if _, err := StaticToken("").Token(t.Context()); err == nil {
 		t.Error("an empty static token was accepted")
 	}
 }

@@ -18,7 +18,7 @@ var testCred = Credentials{AccessKey: "AK", SecretKey: "SK"}
 
 func newRequest(t *testing.T, method, rawURL string, body io.Reader) *http.Request {
 	t.Helper()
-	req, err := http.NewRequest(method, rawURL, body)
+	req, err := http.NewRequestWithContext(t.Context(), method, rawURL, body)
 	if err != nil {
 		t.Fatalf("building request: %v", err)
 	}
@@ -349,5 +349,20 @@ func TestSignErrorsNeverContainSecrets(t *testing.T) {
 	}
 	if err := Sign(newRequest(t, http.MethodGet, "https://h/", nil), Credentials{AccessKey: "AK"}, time.Now()); err == nil {
 		t.Error("signing without a secret key succeeded")
+	}
+}
+
+func TestSignTrimsHeaderValuesWithoutChangingThem(t *testing.T) {
+	req := newRequest(t, http.MethodGet, "https://h/p", nil)
+	req.Header.Set("X-Project-Id", "  pid  ")
+	canonical, err := signRequest(req, testCred, time.Now(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(canonical, "\nx-project-id:pid\n") {
+		t.Errorf("value not trimmed in the canonical request:\n%s", canonical)
+	}
+	if got := req.Header.Get("X-Project-Id"); got != "  pid  " {
+		t.Errorf("the header itself was changed to %q", got)
 	}
 }

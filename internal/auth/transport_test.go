@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -55,7 +54,7 @@ func newFakeService(t *testing.T, rejected map[string]string) *fakeService {
 
 func get(t *testing.T, client *http.Client, url string) (int, string) {
 	t.Helper()
-	resp, err := client.Get(url)
+	resp, err := client.Do(newRequest(t, http.MethodGet, url, nil))
 	if err != nil {
 		t.Fatalf("GET: %v", err)
 	}
@@ -71,7 +70,7 @@ func TestTokenTransportSetsTokenWithoutTouchingTheRequest(t *testing.T) {
 	svc := newFakeService(t, nil)
 	rt := &TokenTransport{Source: StaticToken("tok"), Base: svc.Client().Transport}
 
-	req, _ := http.NewRequest(http.MethodGet, svc.URL+"/v3/p", nil)
+	req := newRequest(t, http.MethodGet, svc.URL+"/v3/p", nil)
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +90,7 @@ func TestTokenTransportRefetchesOnceOnGatewayRejection(t *testing.T) {
 	svc := newFakeService(t, map[string]string{"token-1": "APIGW.0301"})
 	client := &http.Client{Transport: &TokenTransport{Source: src, Base: svc.Client().Transport}}
 
-	resp, err := client.Post(svc.URL+"/v3/p/execute", "application/json", strings.NewReader(`{"a":1}`))
+	resp, err := client.Do(newRequest(t, http.MethodPost, svc.URL+"/v3/p/execute", strings.NewReader(`{"a":1}`)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +157,7 @@ func TestTokenTransportDoesNotResendWhenItCannot(t *testing.T) {
 		src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
 		svc := newFakeService(t, map[string]string{"token-1": "APIGW.0301"})
 		rt := &TokenTransport{Source: src, Base: svc.Client().Transport}
-		req, _ := http.NewRequest(http.MethodPost, svc.URL+"/v3/p", io.NopCloser(strings.NewReader("x")))
+		req := newRequest(t, http.MethodPost, svc.URL+"/v3/p", io.NopCloser(strings.NewReader("x")))
 		req.GetBody = nil
 		resp, err := rt.RoundTrip(req)
 		if err != nil {
@@ -182,7 +181,7 @@ func TestTokenTransportConcurrentRejectionsRefetchOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 30 {
 		wg.Go(func() {
-			resp, err := client.Get(svc.URL + "/v3/p")
+			resp, err := client.Do(newRequest(t, http.MethodGet, svc.URL+"/v3/p", nil))
 			if err != nil {
 				t.Error(err)
 				return
@@ -204,7 +203,10 @@ func TestTokenTransportReportsTokenErrors(t *testing.T) {
 	src := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart}))
 	client := &http.Client{Transport: &TokenTransport{Source: src}}
 
-	_, err := client.Get("http://127.0.0.1:1/never-called")
+	resp, err := client.Do(newRequest(t, http.MethodGet, "http://127.0.0.1:1/never-called", nil))
+	if err == nil {
+		resp.Body.Close()
+	}
 	var iamErr *IAMError
 	if !errors.As(err, &iamErr) {
 		t.Fatalf("error %v does not wrap an *IAMError", err)
@@ -240,7 +242,7 @@ func TestSigningTransportSignsEveryAttemptAfresh(t *testing.T) {
 
 		// Re-sign what arrived with the date it carries: the signature must
 		// survive the trip, body and host included.
-		check := r.Clone(context.Background())
+		check := r.Clone(t.Context())
 		check.Header.Del("Authorization")
 		if err := Sign(check, cred, time.Time{}); err != nil {
 			t.Errorf("re-signing the received request: %v", err)
@@ -257,7 +259,7 @@ func TestSigningTransportSignsEveryAttemptAfresh(t *testing.T) {
 	clock := func() time.Time { tick = tick.Add(time.Second); return tick }
 	client := &http.Client{Transport: retryOn503{&SigningTransport{Credentials: cred, Base: srv.Client().Transport, Now: clock}}}
 
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v3/p/cas/release-plans?limit=1", strings.NewReader(`{"a":1}`))
+	req := newRequest(t, http.MethodPost, srv.URL+"/v3/p/cas/release-plans?limit=1", strings.NewReader(`{"a":1}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Sdk-Date", "20000101T000000Z") // stale leftovers must not be reused
 	req.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=old, SignedHeaders=host, Signature=00")
@@ -288,8 +290,8 @@ func TestSigningTransportSignsEveryAttemptAfresh(t *testing.T) {
 
 func TestSigningTransportReportsSigningErrors(t *testing.T) {
 	rt := &SigningTransport{Credentials: Credentials{AccessKey: "AK"}}
-	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:1/", nil)
-	if _, err := rt.RoundTrip(req); err == nil {
+	if resp, err := rt.RoundTrip(newRequest(t, http.MethodGet, "http://127.0.0.1:1/", nil)); err == nil {
+		resp.Body.Close()
 		t.Error("RoundTrip without a secret key succeeded")
 	}
 }

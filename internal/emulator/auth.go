@@ -37,6 +37,14 @@ func (s *Server) AddToken(token, project string, expires time.Time) {
 	s.tokens[token] = issuedToken{project: project, expires: expires}
 }
 
+// RevokeTokens invalidates every token, as IAM does when a user's password
+// changes, so the next request with one of them is refused.
+func (s *Server) RevokeTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.tokens)
+}
+
 // AddAccessKey accepts requests signed with the given credentials.
 func (s *Server) AddAccessKey(k AccessKey) {
 	s.mu.Lock()

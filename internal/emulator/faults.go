@@ -23,8 +23,12 @@ func inject(w http.ResponseWriter, r *http.Request, st Step) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(st.Body)))
 		w.WriteHeader(cmpOr(st.Status, http.StatusOK))
 		_, _ = w.Write(st.Body[:len(st.Body)/2])
-		// Cut the connection so the client sees the body end early.
-		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		// Flush the half body out of the response buffer (Hijack only
+		// flushes the headers), then cut the connection so the client sees
+		// the body end early.
+		rc := http.NewResponseController(w)
+		_ = rc.Flush()
+		if conn, _, err := rc.Hijack(); err == nil {
 			_ = conn.Close()
 		}
 	default:

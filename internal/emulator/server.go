@@ -22,8 +22,9 @@ type Request struct {
 	Method string
 	Path   string
 	// Auth is "token", "aksk" or "" (none or rejected).
-	Auth   string
-	Status int
+	Auth      string
+	Status    int
+	UserAgent string
 }
 
 // Server emulates ServiceStage's deploy-info API and IAM's token API.
@@ -67,7 +68,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", newRequestID())
 	auth := ""
 	defer func() {
-		s.record(Request{Time: s.Now(), Method: r.Method, Path: r.URL.EscapedPath(), Auth: auth, Status: rec.status})
+		s.record(Request{Time: s.Now(), Method: r.Method, Path: r.URL.EscapedPath(), Auth: auth, Status: rec.status, UserAgent: r.UserAgent()})
 	}()
 
 	if r.URL.Path == "/v3/auth/tokens" {

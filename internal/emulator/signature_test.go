@@ -190,8 +190,9 @@ func TestVerifySDKSignatureCanonicalisesPathQueryAndBody(t *testing.T) {
 	if err == nil {
 		t.Fatal("tampered body accepted")
 	}
-	if strings.Contains(err.Message, "sts-secret") || !strings.Contains(err.Message, "x-security-token:***") {
-		t.Errorf("the message must mask the security token: %s", err.Message)
+	// The real gateway echoes the signed security token; the provider redacts it.
+	if !strings.Contains(err.Message, "x-security-token:sts-secret") {
+		t.Errorf("the message must echo the canonical request as the gateway does: %s", err.Message)
 	}
 }
 

@@ -130,8 +130,8 @@ func (d *deployInfoDataSource) Configure(_ context.Context, req datasource.Confi
 }
 
 func (d *deployInfoDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m deployInfoModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	m, diags := readArguments(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -154,16 +154,24 @@ func (d *deployInfoDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
+	var err error
+	releasePlanID := m.ReleasePlanID.ValueString()
 	projectID := m.ProjectID.ValueString()
 	if projectID == "" {
 		projectID = d.data.projectID
+	}
+	if projectID == "" && d.data.scopedProject != nil {
+		// A password token scoped by region works in that region's project.
+		if projectID, err = d.data.scopedProject(ctx); err != nil {
+			resp.Diagnostics.Append(readErrorDiagnostic(err, releasePlanID, "", d.data.authMethod))
+			return
+		}
 	}
 	if projectID == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("project_id"), "Missing project_id",
 			"No project to read the release task from: set project_id on this data source, or project_id (HW_PROJECT_ID) on the provider.")
 		return
 	}
-	releasePlanID := m.ReleasePlanID.ValueString()
 
 	fetch := func(ctx context.Context) (*servicestage.DeployInfo, error) {
 		return d.data.client.GetDeployInfo(ctx, projectID, releasePlanID)
@@ -172,7 +180,6 @@ func (d *deployInfoDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	ctx = tflog.SetField(ctx, "project_id", projectID)
 
 	var info *servicestage.DeployInfo
-	var err error
 	if m.WaitForCompletion.ValueBool() {
 		info, err = waitForCompletion(ctx, fetch, d.data.timing.pollInitial, d.data.timing.pollMax)
 	} else {
@@ -186,5 +193,10 @@ func (d *deployInfoDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	m.ProjectID = types.StringValue(projectID)
 	m.WaitForCompletion = types.BoolValue(m.WaitForCompletion.ValueBool())
 	flattenDeployInfo(info, &m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	state, err := m.stateValue(ctx, req.Config.Raw.Type())
+	if err != nil {
+		resp.Diagnostics.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }

@@ -49,7 +49,7 @@ func (p *servicestageProvider) Schema(_ context.Context, _ provider.SchemaReques
 			"project_id": schema.StringAttribute{
 				Optional:            true,
 				Validators:          []validator.String{pathSegment()},
-				MarkdownDescription: "Default project ID for every data source. Environment: `HW_PROJECT_ID`.",
+				MarkdownDescription: "Default project ID for every data source. Without it, password authentication scopes its token to `region` and data sources default to that region's project. Environment: `HW_PROJECT_ID`.",
 			},
 			"cloud": schema.StringAttribute{
 				Optional:            true,

@@ -56,6 +56,9 @@ type providerData struct {
 	// reported at the first read, not at Configure, so that a provider
 	// block nothing reads from never fails a plan.
 	incomplete *diag.ErrorDiagnostic
+	// scopedProject, for a password token scoped by region, asks IAM for
+	// the region's project when neither HCL nor the provider names one.
+	scopedProject func(context.Context) (string, error)
 }
 
 // chooseAuth picks the first complete authentication method in the
@@ -184,6 +187,9 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 			UserAgent:  ua,
 		})
 		rt = &auth.TokenTransport{Source: source, Base: base}
+		if scoped, ok := source.(auth.ProjectScoped); ok && s.projectID == "" {
+			data.scopedProject = scoped.ProjectID
+		}
 	}
 
 	data.client, err = servicestage.New(servicestage.Config{

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,13 +22,14 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback by default)")
 	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
+	statsFile := flag.String("stats-file", "", "write request, connection and IAM token counts to this file (JSON) at shutdown")
 	flag.Parse()
-	if err := run(*listen, *urlFile); err != nil {
+	if err := run(*listen, *urlFile, *statsFile); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile string) error {
+func run(listen, urlFile, statsFile string) error {
 	srv := emulator.New()
 	srv.SeedDemo(time.Now())
 
@@ -66,5 +68,25 @@ func run(listen, urlFile string) error {
 	}
 	fmt.Printf("served %d requests on %d connections, issued %d IAM tokens\n",
 		len(srv.Requests()), srv.Connections(), srv.TokensIssued())
+	if statsFile != "" {
+		return writeStats(statsFile, srv)
+	}
+	return nil
+}
+
+// writeStats records what scripts/bench.sh reports: how many requests the
+// provider made, on how many TCP connections, with how many IAM logins.
+func writeStats(file string, srv *emulator.Server) error {
+	stats, err := json.Marshal(map[string]int64{
+		"requests":      int64(len(srv.Requests())),
+		"connections":   srv.Connections(),
+		"tokens_issued": srv.TokensIssued(),
+	})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, append(stats, '\n'), 0o600); err != nil {
+		return fmt.Errorf("writing -stats-file: %w", err)
+	}
 	return nil
 }

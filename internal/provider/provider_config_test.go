@@ -1,0 +1,460 @@
+package provider
+
+// Plain Go tests of how the provider block and the HW_* environment become
+// settings, endpoints and an authentication method. The acceptance tests in
+// auth_test.go show the same rules end to end; these cover every branch fast.
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// nullModel is a provider block with nothing set.
+func nullModel() providerModel {
+	return providerModel{
+		Region: types.StringNull(), ProjectID: types.StringNull(), Cloud: types.StringNull(),
+		Endpoint: types.StringNull(), AuthURL: types.StringNull(), Token: types.StringNull(),
+		AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
+		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(),
+		Insecure: types.BoolNull(), CACertFile: types.StringNull(),
+		MaxRetries: types.Int64Null(), MaxRequestsPerSecond: types.Float64Null(),
+	}
+}
+
+// errorPaths lists the attribute paths of the error diagnostics, in order.
+func errorPaths(diags diag.Diagnostics) []string {
+	var out []string
+	for _, d := range diags.Errors() {
+		if wp, ok := d.(diag.DiagnosticWithPath); ok {
+			out = append(out, wp.Path().String())
+		} else {
+			out = append(out, "(no path): "+d.Summary())
+		}
+	}
+	return out
+}
+
+func diagText(diags diag.Diagnostics) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.Summary() + ": " + d.Detail() + "\n")
+	}
+	return b.String()
+}
+
+func TestProviderConfigEndpoints(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name                            string
+		s                               settings
+		wantCloud, wantService, wantIAM string
+	}{
+		{"region only", settings{region: "ap-southeast-3"}, "myhuaweicloud.com",
+			"https://servicestage.ap-southeast-3.myhuaweicloud.com", "https://iam.ap-southeast-3.myhuaweicloud.com/v3"},
+		{"eu-west-101 is under myhuaweicloud.eu", settings{region: "eu-west-101"}, "myhuaweicloud.eu",
+			"https://servicestage.eu-west-101.myhuaweicloud.eu", "https://iam.eu-west-101.myhuaweicloud.eu/v3"},
+		{"eu-west-199 is under myhuaweicloud.eu", settings{region: "eu-west-199"}, "myhuaweicloud.eu",
+			"https://servicestage.eu-west-199.myhuaweicloud.eu", "https://iam.eu-west-199.myhuaweicloud.eu/v3"},
+		{"eu-west-0 is not", settings{region: "eu-west-0"}, "myhuaweicloud.com",
+			"https://servicestage.eu-west-0.myhuaweicloud.com", "https://iam.eu-west-0.myhuaweicloud.com/v3"},
+		{"eu-west-1000 is not", settings{region: "eu-west-1000"}, "myhuaweicloud.com",
+			"https://servicestage.eu-west-1000.myhuaweicloud.com", "https://iam.eu-west-1000.myhuaweicloud.com/v3"},
+		{"eu-west-10 is not", settings{region: "eu-west-10"}, "myhuaweicloud.com",
+			"https://servicestage.eu-west-10.myhuaweicloud.com", "https://iam.eu-west-10.myhuaweicloud.com/v3"},
+		{"cloud overrides the EU rule", settings{region: "eu-west-101", cloud: "example.org"}, "example.org",
+			"https://servicestage.eu-west-101.example.org", "https://iam.eu-west-101.example.org/v3"},
+		{"endpoint and auth_url override the region", settings{region: "ap-southeast-3",
+			endpoint: "http://127.0.0.1:8080", authURL: "http://127.0.0.1:8081/v3/"}, "myhuaweicloud.com",
+			"http://127.0.0.1:8080", "http://127.0.0.1:8081/v3"},
+		{"endpoint without region leaves IAM unknown", settings{endpoint: "https://stage.example"}, "myhuaweicloud.com",
+			"https://stage.example", ""},
+		{"nothing", settings{}, "myhuaweicloud.com", "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.s.cloudDomain(); got != tt.wantCloud {
+				t.Errorf("cloudDomain() = %q, want %q", got, tt.wantCloud)
+			}
+			if got := tt.s.serviceEndpoint(); got != tt.wantService {
+				t.Errorf("serviceEndpoint() = %q, want %q", got, tt.wantService)
+			}
+			if got := tt.s.iamEndpoint(); got != tt.wantIAM {
+				t.Errorf("iamEndpoint() = %q, want %q", got, tt.wantIAM)
+			}
+		})
+	}
+}
+
+func TestProviderConfigFromHCL(t *testing.T) {
+	t.Setenv("HW_REGION_NAME", "from-env")
+	t.Setenv("HW_AUTH_TOKEN", "env-token")
+	t.Setenv("HW_INSECURE", "not-a-bool") // ignored: HCL sets insecure
+	t.Setenv("HW_MAX_RETRIES", "many")    // ignored: HCL sets max_retries
+
+	m := nullModel()
+	m.Region = types.StringValue("  eu-west-101 ")
+	m.ProjectID = types.StringValue(testProject)
+	m.Token = types.StringValue(testToken)
+	m.AccessKey = types.StringValue(testAccessKey)
+	m.SecretKey = types.StringValue(testSecretKey)
+	m.SecurityToken = types.StringValue(testSecurityTok)
+	m.UserName = types.StringValue(testUser)
+	m.Password = types.StringValue(testPassword)
+	m.DomainName = types.StringValue(testDomain)
+	m.Insecure = types.BoolValue(true)
+	m.CACertFile = types.StringValue("/etc/ca.pem")
+	m.MaxRetries = types.Int64Value(2)
+	m.MaxRequestsPerSecond = types.Float64Value(4.5)
+
+	s, diags := resolveSettings(m)
+	if diags.HasError() {
+		t.Fatalf("resolveSettings: %s", diagText(diags))
+	}
+	want := settings{
+		region: "eu-west-101", projectID: testProject, token: testToken,
+		accessKey: testAccessKey, secretKey: testSecretKey, securityToken: testSecurityTok,
+		userName: testUser, password: testPassword, domainName: testDomain,
+		insecure: true, caCertFile: "/etc/ca.pem", maxRetries: 2, requestsPerSecond: 4.5,
+	}
+	if s != want {
+		t.Errorf("settings\n got %+v\nwant %+v", s, want)
+	}
+	if got := s.secrets(); strings.Join(got, ",") != strings.Join([]string{testToken, testSecretKey, testSecurityTok, testPassword}, ",") {
+		t.Errorf("secrets() = %q, want token, secret key, security token and password", got)
+	}
+}
+
+func TestProviderConfigEnvFallbacks(t *testing.T) {
+	env := map[string]string{
+		"HW_REGION_NAME":           "ap-southeast-3",
+		"HW_PROJECT_ID":            testProject,
+		"HW_CLOUD":                 "example.org",
+		"HW_SERVICESTAGE_ENDPOINT": "https://stage.example.org",
+		"HW_AUTH_URL":              "https://iam.example.org/v3",
+		"HW_AUTH_TOKEN":            testToken,
+		"HW_ACCESS_KEY":            testAccessKey,
+		"HW_SECRET_KEY":            testSecretKey,
+		"HW_SECURITY_TOKEN":        testSecurityTok,
+		"HW_USER_NAME":             testUser,
+		"HW_PASSWORD":              testPassword,
+		"HW_DOMAIN_NAME":           testDomain,
+		"HW_INSECURE":              "true",
+		"OS_CACERT":                "/etc/ca.pem",
+		"HW_MAX_RETRIES":           "7",
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	s, diags := resolveSettings(nullModel())
+	if diags.HasError() {
+		t.Fatalf("resolveSettings: %s", diagText(diags))
+	}
+	want := settings{
+		region: "ap-southeast-3", projectID: testProject, cloud: "example.org",
+		endpoint: "https://stage.example.org", authURL: "https://iam.example.org/v3",
+		token: testToken, accessKey: testAccessKey, secretKey: testSecretKey, securityToken: testSecurityTok,
+		userName: testUser, password: testPassword, domainName: testDomain,
+		insecure: true, caCertFile: "/etc/ca.pem", maxRetries: 7,
+	}
+	if s != want {
+		t.Errorf("settings\n got %+v\nwant %+v", s, want)
+	}
+
+	// HCL wins over the environment, attribute by attribute; an explicit
+	// false or 0 is a value, not "unset".
+	m := nullModel()
+	m.Region = types.StringValue("eu-west-101")
+	m.Insecure = types.BoolValue(false)
+	m.MaxRetries = types.Int64Value(0)
+	s, diags = resolveSettings(m)
+	if diags.HasError() {
+		t.Fatalf("resolveSettings: %s", diagText(diags))
+	}
+	if s.region != "eu-west-101" || s.insecure || s.maxRetries != 0 || s.projectID != testProject {
+		t.Errorf("HCL over env: region %q insecure %v max_retries %d project %q; want eu-west-101, false, 0 and the env project",
+			s.region, s.insecure, s.maxRetries, s.projectID)
+	}
+}
+
+func TestProviderConfigDefaults(t *testing.T) {
+	s, diags := resolveSettings(nullModel())
+	if diags.HasError() {
+		t.Fatalf("resolveSettings: %s", diagText(diags))
+	}
+	if s != (settings{maxRetries: 5}) {
+		t.Errorf("settings of an empty block and environment = %+v, want only max_retries 5", s)
+	}
+}
+
+func TestProviderConfigInvalidEnvironment(t *testing.T) {
+	for _, tt := range []struct {
+		env, value, wantPath, wantText string
+	}{
+		{"HW_INSECURE", "yes please", "insecure", `HW_INSECURE environment variable must be true or false, got "yes please"`},
+		{"HW_MAX_RETRIES", "many", "max_retries", `whole number from 0 to 100, got "many"`},
+		{"HW_MAX_RETRIES", "-1", "max_retries", `got "-1"`},
+		{"HW_MAX_RETRIES", "101", "max_retries", `got "101"`},
+		{"HW_MAX_RETRIES", "2.5", "max_retries", `got "2.5"`},
+		{"HW_SERVICESTAGE_ENDPOINT", "servicestage.example.org", "endpoint", "endpoint (or HW_SERVICESTAGE_ENDPOINT)"},
+		{"HW_AUTH_URL", "ftp://iam.example.org/v3", "auth_url", "auth_url (or HW_AUTH_URL)"},
+		{"HW_PROJECT_ID", "a/b", "project_id", "project_id (or HW_PROJECT_ID)"},
+	} {
+		t.Run(tt.env+"="+tt.value, func(t *testing.T) {
+			t.Setenv(tt.env, tt.value)
+			_, diags := resolveSettings(nullModel())
+			if got := errorPaths(diags); len(got) != 1 || got[0] != tt.wantPath {
+				t.Fatalf("error paths %q, want [%s]; diagnostics:\n%s", got, tt.wantPath, diagText(diags))
+			}
+			if text := diagText(diags); !strings.Contains(text, tt.wantText) {
+				t.Errorf("diagnostic %q does not contain %q", text, tt.wantText)
+			}
+		})
+	}
+	// Valid spellings are accepted.
+	for _, v := range []string{"1", "TRUE", "false", "0"} {
+		t.Setenv("HW_INSECURE", v)
+		if _, diags := resolveSettings(nullModel()); diags.HasError() {
+			t.Errorf("HW_INSECURE=%s: %s", v, diagText(diags))
+		}
+	}
+}
+
+func TestProviderConfigUnknownValues(t *testing.T) {
+	t.Parallel()
+	m := nullModel()
+	m.Token = types.StringUnknown()
+	m.Insecure = types.BoolUnknown()
+	m.MaxRetries = types.Int64Unknown()
+	m.MaxRequestsPerSecond = types.Float64Unknown()
+	_, diags := resolveSettings(m)
+	want := []string{"token", "insecure", "max_retries", "max_requests_per_second"}
+	if got := errorPaths(diags); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("error paths %q, want %q", got, want)
+	}
+	if text := diagText(diags); !strings.Contains(text, "HW_AUTH_TOKEN") {
+		t.Errorf("the unknown token error does not point at HW_AUTH_TOKEN: %s", text)
+	}
+}
+
+func TestProviderConfigChooseAuth(t *testing.T) {
+	t.Parallel()
+	token := settings{token: testToken}
+	aksk := settings{accessKey: testAccessKey, secretKey: testSecretKey}
+	password := settings{userName: testUser, password: testPassword, domainName: testDomain}
+	merge := func(parts ...settings) settings {
+		var s settings
+		for _, p := range parts {
+			s.token = cmpOrString(s.token, p.token)
+			s.accessKey = cmpOrString(s.accessKey, p.accessKey)
+			s.secretKey = cmpOrString(s.secretKey, p.secretKey)
+			s.securityToken = cmpOrString(s.securityToken, p.securityToken)
+			s.userName = cmpOrString(s.userName, p.userName)
+			s.password = cmpOrString(s.password, p.password)
+			s.domainName = cmpOrString(s.domainName, p.domainName)
+		}
+		return s
+	}
+	for _, tt := range []struct {
+		name       string
+		s          settings
+		want       authMethod
+		wantErrors []string
+		wantText   string
+	}{
+		{name: "nothing", s: settings{}, want: authNone},
+		{name: "token", s: token, want: authToken},
+		{name: "aksk", s: aksk, want: authAKSK},
+		{name: "aksk with security token", s: merge(aksk, settings{securityToken: testSecurityTok}), want: authAKSK},
+		{name: "password", s: password, want: authPassword},
+		{name: "token beats aksk and password", s: merge(token, aksk, password), want: authToken},
+		{name: "aksk beats password", s: merge(aksk, password), want: authAKSK},
+		{name: "access_key without secret_key", s: settings{accessKey: testAccessKey},
+			wantErrors: []string{"secret_key"}, wantText: "access_key is set, so secret_key is needed too"},
+		{name: "secret_key without access_key", s: settings{secretKey: testSecretKey},
+			wantErrors: []string{"access_key"}, wantText: "HW_ACCESS_KEY"},
+		{name: "security_token alone", s: settings{securityToken: testSecurityTok},
+			wantErrors: []string{"security_token"}, wantText: "set access_key and secret_key"},
+		{name: "user_name without password", s: settings{userName: testUser, domainName: testDomain},
+			wantErrors: []string{"password"}, wantText: "user_name is set, so password is needed too"},
+		{name: "user_name and password without domain_name", s: settings{userName: testUser, password: testPassword},
+			wantErrors: []string{"domain_name"}, wantText: "HW_DOMAIN_NAME"},
+		{name: "password alone", s: settings{password: testPassword},
+			wantErrors: []string{"user_name", "domain_name"}, wantText: "HW_USER_NAME"},
+		// Half a pair is an error even when a complete method comes first:
+		// a typo must not silently fall through to another method.
+		{name: "token with half an AK/SK pair", s: merge(token, settings{accessKey: testAccessKey}),
+			wantErrors: []string{"secret_key"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, diags := chooseAuth(t.Context(), tt.s)
+			if paths := errorPaths(diags); strings.Join(paths, ",") != strings.Join(tt.wantErrors, ",") {
+				t.Fatalf("error paths %q, want %q:\n%s", paths, tt.wantErrors, diagText(diags))
+			}
+			if got != tt.want {
+				t.Errorf("chooseAuth = %v, want %v", got, tt.want)
+			}
+			if text := diagText(diags); !strings.Contains(text, tt.wantText) {
+				t.Errorf("diagnostics %q do not contain %q", text, tt.wantText)
+			}
+		})
+	}
+}
+
+func cmpOrString(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func TestProviderConfigUserAgent(t *testing.T) {
+	t.Parallel()
+	if got := userAgent("1.2.3", "1.11.4"); got != "terraform-provider-servicestage/1.2.3 Terraform/1.11.4" {
+		t.Errorf("userAgent = %q", got)
+	}
+	if got := userAgent("dev", ""); got != "terraform-provider-servicestage/dev" {
+		t.Errorf("userAgent without a Terraform version = %q", got)
+	}
+}
+
+// configure runs the provider's Configure through the framework with the
+// given provider-block attributes, the rest null.
+func configure(t *testing.T, attrs map[string]tftypes.Value) *provider.ConfigureResponse {
+	t.Helper()
+	ctx := t.Context()
+	p := &servicestageProvider{version: "test", timing: testTiming}
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	objType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
+	values := map[string]tftypes.Value{}
+	for name, typ := range objType.AttributeTypes {
+		values[name] = tftypes.NewValue(typ, nil)
+	}
+	for name, v := range attrs {
+		if _, ok := objType.AttributeTypes[name]; !ok {
+			t.Fatalf("no provider attribute %q", name)
+		}
+		values[name] = v
+	}
+	resp := &provider.ConfigureResponse{}
+	p.Configure(ctx, provider.ConfigureRequest{
+		TerraformVersion: "1.11.4",
+		Config:           tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objType, values)},
+	}, resp)
+	return resp
+}
+
+func str(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+
+func TestProviderConfigConfigure(t *testing.T) {
+	t.Parallel()
+	resp := configure(t, map[string]tftypes.Value{
+		"region": str(testRegion), "project_id": str(testProject), "token": str(testToken),
+	})
+	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() > 0 {
+		t.Fatalf("Configure: %s", diagText(resp.Diagnostics))
+	}
+	data, ok := resp.DataSourceData.(*providerData)
+	if !ok {
+		t.Fatalf("DataSourceData is %T, want *providerData", resp.DataSourceData)
+	}
+	if data.endpoint != "https://servicestage.ap-southeast-3.myhuaweicloud.com" || data.authMethod != authToken ||
+		data.projectID != testProject || data.incomplete != nil || data.client == nil {
+		t.Errorf("provider data %+v, want the region's endpoint, token auth, the project and a client", data)
+	}
+}
+
+func TestProviderConfigInsecureWarns(t *testing.T) {
+	resp := configure(t, map[string]tftypes.Value{
+		"endpoint": str("https://127.0.0.1:1"), "token": str(testToken), "insecure": tftypes.NewValue(tftypes.Bool, true),
+	})
+	wantInsecureWarning(t, resp.Diagnostics)
+
+	// The environment variable warns the same way.
+	t.Setenv("HW_INSECURE", "true")
+	resp = configure(t, map[string]tftypes.Value{"endpoint": str("https://127.0.0.1:1"), "token": str(testToken)})
+	wantInsecureWarning(t, resp.Diagnostics)
+}
+
+func wantInsecureWarning(t *testing.T, diags diag.Diagnostics) {
+	t.Helper()
+	if diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("want exactly one warning, got:\n%s", diagText(diags))
+	}
+	w := diags.Warnings()[0]
+	wp, ok := w.(diag.DiagnosticWithPath)
+	if !ok || !wp.Path().Equal(path.Root("insecure")) || w.Summary() != "TLS verification is off" ||
+		!strings.Contains(w.Detail(), "cacert_file") {
+		t.Errorf("warning %q: %q, want one on insecure that suggests cacert_file", w.Summary(), w.Detail())
+	}
+}
+
+func TestProviderConfigCACertFile(t *testing.T) {
+	t.Parallel()
+	notPEM := filepath.Join(t.TempDir(), "not.pem")
+	if err := os.WriteFile(notPEM, []byte("this is not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, file, wantText string }{
+		{"missing", filepath.Join(t.TempDir(), "missing.pem"), "no such file"},
+		{"not PEM", notPEM, "holds no PEM certificate"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resp := configure(t, map[string]tftypes.Value{
+				"endpoint": str("https://127.0.0.1:1"), "token": str(testToken), "cacert_file": str(tt.file),
+			})
+			if got := errorPaths(resp.Diagnostics); len(got) != 1 || got[0] != "cacert_file" {
+				t.Fatalf("error paths %q, want [cacert_file]:\n%s", got, diagText(resp.Diagnostics))
+			}
+			if text := diagText(resp.Diagnostics); !strings.Contains(text, tt.wantText) || !strings.Contains(text, "OS_CACERT") {
+				t.Errorf("diagnostic %q does not contain %q and OS_CACERT", text, tt.wantText)
+			}
+		})
+	}
+}
+
+// Settings that leave no way to read are reported at the first read, not
+// at Configure, so a provider block nothing reads from never fails a plan.
+func TestProviderConfigIncompleteIsDeferred(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name        string
+		attrs       map[string]tftypes.Value
+		wantSummary string
+	}{
+		{"no credentials", map[string]tftypes.Value{"region": str(testRegion)}, "No credentials for ServiceStage"},
+		{"no endpoint", map[string]tftypes.Value{"token": str(testToken)}, "No ServiceStage endpoint"},
+		{"password without IAM endpoint", map[string]tftypes.Value{"endpoint": str("https://127.0.0.1:1"),
+			"user_name": str(testUser), "password": str(testPassword), "domain_name": str(testDomain), "project_id": str(testProject)},
+			"No IAM endpoint"},
+		{"password without scope", map[string]tftypes.Value{"endpoint": str("https://127.0.0.1:1"), "auth_url": str("https://127.0.0.1:2/v3"),
+			"user_name": str(testUser), "password": str(testPassword), "domain_name": str(testDomain)},
+			"No scope for the IAM token"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resp := configure(t, tt.attrs)
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("Configure failed: %s", diagText(resp.Diagnostics))
+			}
+			data, _ := resp.DataSourceData.(*providerData)
+			if data == nil || data.incomplete == nil || data.incomplete.Summary() != tt.wantSummary {
+				t.Errorf("provider data %+v, want incomplete %q", data, tt.wantSummary)
+			}
+		})
+	}
+}
