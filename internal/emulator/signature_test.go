@@ -42,27 +42,27 @@ func sigTime(t *testing.T, date string) time.Time {
 
 // sigGuideRequest is the request of Huawei's signing guide, as a server
 // receives it.
-func sigGuideRequest(signature string) *http.Request {
-	r := httptest.NewRequest(http.MethodGet, sigGuideURL, nil)
+func sigGuideRequest(t *testing.T, signature string) *http.Request {
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, sigGuideURL, nil)
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("X-Sdk-Date", sigGuideDate)
 	r.Header.Set("Authorization", "SDK-HMAC-SHA256 Access="+sigGuideAK+", SignedHeaders=content-type;host;x-sdk-date, Signature="+signature)
 	return r
 }
 
-func sigSDKRequest(date string) *http.Request {
-	r := httptest.NewRequest(http.MethodGet, "https://example.huaweicloud.com/path?limit=1", nil)
+func sigSDKRequest(t *testing.T, date string) *http.Request {
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "https://example.huaweicloud.com/path?limit=1", nil)
 	r.Header.Set("X-Sdk-Date", date)
 	r.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature="+sigSDKSig)
 	return r
 }
 
 func TestVerifySDKSignatureAcceptsPublishedVectors(t *testing.T) {
-	ak, err := verifySDKSignature(sigGuideRequest(sigGuideSig), nil, sigSecrets(sigGuideAK, sigGuideSK), sigTime(t, sigGuideDate), 15*time.Minute)
+	ak, err := verifySDKSignature(sigGuideRequest(t, sigGuideSig), nil, sigSecrets(sigGuideAK, sigGuideSK), sigTime(t, sigGuideDate), 15*time.Minute)
 	if err != nil || ak != sigGuideAK {
 		t.Errorf("signing guide vector: ak %q, err %v", ak, err)
 	}
-	ak, err = verifySDKSignature(sigSDKRequest("20060102T150405Z"), nil, sigSecrets("AccessKey", "SecretKey"), sigTime(t, "20060102T150405Z"), 15*time.Minute)
+	ak, err = verifySDKSignature(sigSDKRequest(t, "20060102T150405Z"), nil, sigSecrets("AccessKey", "SecretKey"), sigTime(t, "20060102T150405Z"), 15*time.Minute)
 	if err != nil || ak != "AccessKey" {
 		t.Errorf("Go SDK vector: ak %q, err %v", ak, err)
 	}
@@ -70,7 +70,7 @@ func TestVerifySDKSignatureAcceptsPublishedVectors(t *testing.T) {
 
 func TestVerifySDKSignatureRejectsTamperedSignature(t *testing.T) {
 	tampered := "8" + sigGuideSig[1:]
-	_, err := verifySDKSignature(sigGuideRequest(tampered), nil, sigSecrets(sigGuideAK, sigGuideSK), sigTime(t, sigGuideDate), 15*time.Minute)
+	_, err := verifySDKSignature(sigGuideRequest(t, tampered), nil, sigSecrets(sigGuideAK, sigGuideSK), sigTime(t, sigGuideDate), 15*time.Minute)
 	if err == nil {
 		t.Fatal("tampered signature accepted")
 	}
@@ -83,7 +83,7 @@ func TestVerifySDKSignatureRejectsTamperedSignature(t *testing.T) {
 }
 
 func TestVerifySDKSignatureRejectsWrongSecret(t *testing.T) {
-	_, err := verifySDKSignature(sigGuideRequest(sigGuideSig), nil, sigSecrets(sigGuideAK, "not-the-secret"), sigTime(t, sigGuideDate), 15*time.Minute)
+	_, err := verifySDKSignature(sigGuideRequest(t, sigGuideSig), nil, sigSecrets(sigGuideAK, "not-the-secret"), sigTime(t, sigGuideDate), 15*time.Minute)
 	if err == nil || !strings.Contains(err.Message, "verify aksk signature fail") {
 		t.Errorf("wrong secret: %v", err)
 	}
@@ -95,18 +95,18 @@ func TestVerifySDKSignatureRejectsWrongSecret(t *testing.T) {
 func TestVerifySDKSignatureRejectsStaleDate(t *testing.T) {
 	signedAt := sigTime(t, "20060102T150405Z")
 	for _, offset := range []time.Duration{16 * time.Minute, -16 * time.Minute} {
-		_, err := verifySDKSignature(sigSDKRequest("20060102T150405Z"), nil, sigSecrets("AccessKey", "SecretKey"), signedAt.Add(offset), 15*time.Minute)
+		_, err := verifySDKSignature(sigSDKRequest(t, "20060102T150405Z"), nil, sigSecrets("AccessKey", "SecretKey"), signedAt.Add(offset), 15*time.Minute)
 		if err == nil || err.Code != "APIGW.0301" || !strings.Contains(err.Message, "request time") {
 			t.Errorf("server clock %v from the signing date: %v, want an APIGW.0301 about the request time", offset, err)
 		}
 	}
-	if _, err := verifySDKSignature(sigSDKRequest("20060102T150405Z"), nil, sigSecrets("AccessKey", "SecretKey"), signedAt.Add(14*time.Minute), 15*time.Minute); err != nil {
+	if _, err := verifySDKSignature(sigSDKRequest(t, "20060102T150405Z"), nil, sigSecrets("AccessKey", "SecretKey"), signedAt.Add(14*time.Minute), 15*time.Minute); err != nil {
 		t.Errorf("date within the allowed skew rejected: %v", err)
 	}
 }
 
 func TestVerifySDKSignatureRejectsUnknownAccessKey(t *testing.T) {
-	_, err := verifySDKSignature(sigGuideRequest(sigGuideSig), nil, sigSecrets("OTHER", sigGuideSK), sigTime(t, sigGuideDate), 15*time.Minute)
+	_, err := verifySDKSignature(sigGuideRequest(t, sigGuideSig), nil, sigSecrets("OTHER", sigGuideSK), sigTime(t, sigGuideDate), 15*time.Minute)
 	want := "Incorrect IAM authentication information: ak " + sigGuideAK + " not exist"
 	if err == nil || err.Code != "APIGW.0301" || err.Message != want {
 		t.Errorf("got %v, want APIGW.0301: %s", err, want)
@@ -134,7 +134,7 @@ func TestVerifySDKSignatureRejectsMalformedRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := sigGuideRequest(sigGuideSig)
+			r := sigGuideRequest(t, sigGuideSig)
 			tt.modify(r)
 			_, err := verifySDKSignature(r, nil, sigSecrets(sigGuideAK, sigGuideSK), sigTime(t, sigGuideDate), 15*time.Minute)
 			if err == nil || err.Code != "APIGW.0301" {
@@ -172,7 +172,7 @@ func TestVerifySDKSignatureCanonicalisesPathQueryAndBody(t *testing.T) {
 	}, "\n")
 
 	request := func(body string) *http.Request {
-		r := httptest.NewRequest(http.MethodPost, "https://servicestage.example.com/v3/a%2Fb/caf%C3%A9/release%20plans?b=%2F&a=x+y&flag&a=1", strings.NewReader(body))
+		r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "https://servicestage.example.com/v3/a%2Fb/caf%C3%A9/release%20plans?b=%2F&a=x+y&flag&a=1", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/json;charset=utf8")
 		r.Header.Set("X-Sdk-Date", date)
 		r.Header.Set("X-Security-Token", "sts-secret")
@@ -199,7 +199,7 @@ func TestVerifySDKSignatureCanonicalisesPathQueryAndBody(t *testing.T) {
 func TestVerifySDKSignatureUnsignedPayload(t *testing.T) {
 	const date = "20240806T080000Z"
 	canonical := "PUT\n/upload/\n\nhost:h\nx-sdk-date:" + date + "\n\nhost;x-sdk-date\nUNSIGNED-PAYLOAD"
-	r := httptest.NewRequest(http.MethodPut, "https://h/upload", strings.NewReader("anything"))
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodPut, "https://h/upload", strings.NewReader("anything"))
 	r.Header.Set("X-Sdk-Date", date)
 	r.Header.Set("X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD")
 	r.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature="+sigSign("SK", date, canonical))
