@@ -60,10 +60,11 @@ func (s *Server) AddUser(u User) {
 }
 
 // authenticate checks the token or the AK/SK signature and answers 401 the
-// way the API gateway does when neither holds. It returns the method used.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, bool) {
+// way the API gateway does when neither holds, or 403 when a token of
+// another project is used. It returns the method used.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, project string) (string, bool) {
 	if token := r.Header.Get("X-Auth-Token"); token != "" {
-		return "token", s.checkToken(w, token)
+		return "token", s.checkToken(w, token, project)
 	}
 	if strings.HasPrefix(r.Header.Get("Authorization"), "SDK-HMAC-SHA256 ") {
 		return "aksk", s.checkSignature(w, r)
@@ -72,7 +73,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 	return "", false
 }
 
-func (s *Server) checkToken(w http.ResponseWriter, token string) bool {
+func (s *Server) checkToken(w http.ResponseWriter, token, project string) bool {
 	s.mu.Lock()
 	t, ok := s.tokens[token]
 	s.mu.Unlock()
@@ -82,6 +83,10 @@ func (s *Server) checkToken(w http.ResponseWriter, token string) bool {
 		return false
 	case !s.Now().Before(t.expires):
 		writeError(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: token expires")
+		return false
+	case t.project != project:
+		// A project-scoped token is valid for its own project only.
+		writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API: the token is scoped to another project")
 		return false
 	}
 	return true

@@ -84,7 +84,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment")
 		return
 	}
-	kind, ok := s.authenticate(rec, r)
+	kind, ok := s.authenticate(rec, r, m[1])
 	if !ok {
 		return
 	}

@@ -200,24 +200,42 @@ func TestAccDeployInfo_projectFallback(t *testing.T) {
 	srv.AddTask(testProject, testReleasePlan, emulator.Step{Body: emulator.DeployInfoJSON(testReleasePlan, emulator.Component{Name: "in-default"})})
 	srv.AddTask(otherProject, testReleasePlan, emulator.Step{Body: emulator.DeployInfoJSON(testReleasePlan, emulator.Component{Name: "in-other"})})
 
+	// AK/SK signatures are not tied to a project, unlike IAM tokens, so one
+	// provider can read from several projects.
+	provider := providerBlock("endpoint", url, "access_key", testAccessKey, "secret_key", testSecretKey, "project_id", testProject)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: tokenProvider(url) + deployInfoBlock(testReleasePlan),
+				Config: provider + deployInfoBlock(testReleasePlan),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("project_id", knownvalue.StringExact(testProject)),
 					statecheck.ExpectKnownValue(dataSourceAddr, tfjsonpath.New("components").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("in-default")),
 				},
 			},
 			{
-				Config: tokenProvider(url) + deployInfoBlock(testReleasePlan, `  project_id = "`+otherProject+`"`),
+				Config: provider + deployInfoBlock(testReleasePlan, `  project_id = "`+otherProject+`"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("project_id", knownvalue.StringExact(otherProject)),
 					statecheck.ExpectKnownValue(dataSourceAddr, tfjsonpath.New("components").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("in-other")),
 				},
 			},
 		},
+	})
+}
+
+// An IAM token is scoped to one project: reading another is refused, and
+// the diagnostic says why.
+func TestAccDeployInfo_tokenOfAnotherProject(t *testing.T) {
+	srv, url := newEmulator(t)
+	srv.AddTask(otherProject, testReleasePlan, emulator.Step{Body: emulator.DeployInfoJSON(testReleasePlan)})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      tokenProvider(url) + deployInfoBlock(testReleasePlan, `  project_id = "`+otherProject+`"`),
+			ExpectError: errorPattern(`Permission denied`, `HTTP 403`, `APIGW\.0302`, `request ID [0-9a-f]{32}`, `scoped to one project`),
+		}},
 	})
 }
 

@@ -23,8 +23,12 @@ func readErrorDiagnostic(err error, releasePlanID, projectID string, method auth
 	switch {
 	case errors.As(err, &waitErr) && isTimeout(err):
 		return diag.NewErrorDiagnostic("Timed out waiting for release task",
-			fmt.Sprintf("Release task %q in project %q: %s\n\nRaise timeouts.read if the release needs longer, or check the release in the ServiceStage console.",
-				releasePlanID, projectID, err))
+			upperFirst(waitErr.message(fmt.Sprintf("release task %q in project %q", releasePlanID, projectID)))+
+				"\n\nRaise timeouts.read if the release needs longer, or follow the release in the ServiceStage console.")
+	case errors.As(err, &waitErr) && isCancelled(err):
+		return diag.NewErrorDiagnostic("Wait for release task cancelled",
+			upperFirst(waitErr.message(fmt.Sprintf("release task %q in project %q", releasePlanID, projectID)))+
+				"\n\nStopping Terraform does not stop the release: it goes on in ServiceStage.")
 	case errors.As(err, &iamErr):
 		return diag.NewErrorDiagnostic("IAM did not issue a token",
 			fmt.Sprintf("%s.\n\nPassword authentication exchanges user_name, password and domain_name at auth_url "+
@@ -40,8 +44,11 @@ func readErrorDiagnostic(err error, releasePlanID, projectID string, method auth
 		}
 		return diag.NewErrorDiagnostic("Authentication rejected", detail)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
-		return diag.NewErrorDiagnostic("Permission denied",
-			fmt.Sprintf("%s.\n\nThe user or key needs the servicestage::getReleasePlan permission in project %q.", err, projectID))
+		detail := fmt.Sprintf("%s.\n\nThe user or key needs the servicestage::getReleasePlan permission in project %q.", err, projectID)
+		if method == authToken || method == authPassword {
+			detail += " An IAM token is scoped to one project: it must have been issued for this one."
+		}
+		return diag.NewErrorDiagnostic("Permission denied", detail)
 	case errors.As(err, &apiErr) && apiErr.Throttled():
 		return diag.NewErrorDiagnostic("Throttled by the API gateway",
 			fmt.Sprintf("%s.\n\nRetries did not get through. Set max_requests_per_second on the provider to stay under the account's limit, or raise max_retries.", err))
@@ -60,6 +67,14 @@ func readErrorDiagnostic(err error, releasePlanID, projectID string, method auth
 	default:
 		return diag.NewErrorDiagnostic("Error reading release task", err.Error()+".")
 	}
+}
+
+// upperFirst capitalises the first letter of a sentence.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // statusLine is the HTTP status, code, message and request ID of an error.
