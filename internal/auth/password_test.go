@@ -270,10 +270,10 @@ func failingIAM(t *testing.T, status int, body string) (*httptest.Server, *atomi
 	var logins atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logins.Add(1)
-		io.Copy(io.Discard, r.Body)
+		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("X-Request-Id", "req-from-header")
 		w.WriteHeader(status)
-		io.WriteString(w, body)
+		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &logins
@@ -355,7 +355,9 @@ func TestPasswordTokenSourceRetriesServerErrors(t *testing.T) {
 	srv, logins := failingIAM(t, http.StatusServiceUnavailable, `{"error_code":"IAM.0006","error_msg":"busy"}`)
 	src := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart}))
 	for range 2 {
-		src.Token(t.Context())
+		if _, err := src.Token(t.Context()); err == nil {
+			t.Fatal("Token succeeded against a failing IAM")
+		}
 	}
 	if n := logins.Load(); n != 2 {
 		t.Errorf("%d logins after two 503s, want 2 (transient failures are not cached)", n)

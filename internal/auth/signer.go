@@ -79,6 +79,10 @@ func signRequest(req *http.Request, cred Credentials, now time.Time, headerNames
 	// Set before signing so the token is covered by the signature, as
 	// Huawei's SDK does.
 	if cred.SecurityToken != "" {
+		if !validHeaderValue(cred.SecurityToken) {
+			// net/http would refuse to send it; say why without showing it.
+			return "", errors.New("signing request: the security token contains control characters (a stray newline?)")
+		}
 		req.Header.Set(headerSecurityToken, cred.SecurityToken)
 	}
 
@@ -202,6 +206,17 @@ func payloadHash(req *http.Request) (string, error) {
 		return io.NopCloser(bytes.NewReader(data)), nil
 	}
 	return hexSHA256(data), nil
+}
+
+// validHeaderValue reports whether net/http can send v as a header value:
+// no control characters other than tab.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func hexSHA256(data []byte) string {

@@ -53,23 +53,39 @@ func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 
-	t.Source.Invalidate(token)
-	fresh, err := t.Source.Token(ctx)
-	if err != nil || fresh == token {
-		// Nothing better to send (a static token, or IAM is failing):
-		// let the caller see the gateway's own answer.
+	fresh, body, ok := t.retryWith(req, token, code)
+	if !ok {
 		return resp, nil
-	}
-	tflog.Debug(ctx, "API gateway rejected the IAM token; retrying once with a new token", map[string]any{"error_code": code})
-
-	var body io.ReadCloser = http.NoBody
-	if req.GetBody != nil {
-		if body, err = req.GetBody(); err != nil {
-			return resp, nil
-		}
 	}
 	drainAndClose(resp.Body)
 	return base(t.Base).RoundTrip(withToken(req, fresh, body))
+}
+
+// retryWith gets what a retry needs after the gateway rejected token: a new
+// token and a fresh copy of the body. ok is false when retrying cannot help;
+// the caller then returns the gateway's answer, which says what went wrong.
+func (t *TokenTransport) retryWith(req *http.Request, token, code string) (fresh string, body io.ReadCloser, ok bool) {
+	ctx := req.Context()
+	t.Source.Invalidate(token)
+	fresh, err := t.Source.Token(ctx)
+	if err != nil {
+		tflog.Debug(ctx, "API gateway rejected the IAM token and no new one could be obtained",
+			map[string]any{"error_code": code, "error": err.Error()})
+		return "", nil, false
+	}
+	if fresh == token {
+		return "", nil, false // a static token: resending it cannot help
+	}
+
+	body = http.NoBody
+	if req.GetBody != nil {
+		if body, err = req.GetBody(); err != nil {
+			tflog.Debug(ctx, "Cannot resend the request body", map[string]any{"error": err.Error()})
+			return "", nil, false
+		}
+	}
+	tflog.Debug(ctx, "API gateway rejected the IAM token; retrying once with a new token", map[string]any{"error_code": code})
+	return fresh, body, true
 }
 
 // withToken clones req with the token set and the given body.
@@ -103,9 +119,8 @@ func peekErrorCode(resp *http.Response) (string, error) {
 		ErrorCode string `json:"error_code"`
 		Code      any    `json:"code"`
 	}
-	if json.Unmarshal(head, &parsed) != nil {
-		return "", nil
-	}
+	// A body that is not JSON simply has no code.
+	_ = json.Unmarshal(head, &parsed)
 	if parsed.ErrorCode != "" {
 		return parsed.ErrorCode, nil
 	}
