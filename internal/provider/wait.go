@@ -15,57 +15,80 @@ import (
 // fetchFunc reads deploy info once.
 type fetchFunc func(ctx context.Context) (*servicestage.DeployInfo, error)
 
-// waitError is a wait that ended before the release task completed.
+// waitError is a wait that ended before the release task completed: its
+// deadline (timeouts.read) passed, or Terraform cancelled it.
 type waitError struct {
 	elapsed time.Duration
-	polls   int
-	last    *servicestage.DeployInfo
-	err     error
+	reads   int
+	// last is the answer of the last successful read; nil if none succeeded.
+	last *servicestage.DeployInfo
+	// cause is why the wait ended: the context's cause.
+	cause error
+	// interrupted is the error of the read the end cut short, if any.
+	interrupted error
 }
 
-func (e *waitError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "release task did not complete within %s (%d polls)", e.elapsed.Round(time.Second), e.polls)
-	if e.last != nil {
-		pending := e.last.PendingComponents()
-		fmt.Fprintf(&b, "; %d component(s) still pending:", len(pending))
-		for _, c := range pending {
-			fmt.Fprintf(&b, "\n  - %s: job_status %s", orDash(c.Name), orDash(c.JobStatus))
-			if c.RollbackJobStatus != "" {
-				fmt.Fprintf(&b, ", rollback_job_status %s", c.RollbackJobStatus)
-			}
-		}
+func (e *waitError) Error() string { return e.message("the release task") }
+
+func (e *waitError) Unwrap() []error {
+	errs := []error{e.cause}
+	if e.interrupted != nil {
+		errs = append(errs, e.interrupted)
 	}
-	if e.err != nil {
-		fmt.Fprintf(&b, "\nlast error: %s", e.err)
+	return errs
+}
+
+// message explains the wait; subject names the release task.
+func (e *waitError) message(subject string) string {
+	var b strings.Builder
+	reads := "1 read"
+	if e.reads != 1 {
+		reads = fmt.Sprintf("%d reads", e.reads)
+	}
+	if errors.Is(e.cause, context.Canceled) {
+		fmt.Fprintf(&b, "waiting for %s was cancelled after %s (%s)", subject, roundElapsed(e.elapsed), reads)
+	} else {
+		fmt.Fprintf(&b, "%s did not complete within %s (%s)", subject, roundElapsed(e.elapsed), reads)
+	}
+	if e.last == nil {
+		b.WriteString("; no read succeeded")
+		if e.interrupted != nil {
+			fmt.Fprintf(&b, ": %s", e.interrupted)
+		}
+		return b.String()
+	}
+	pending := e.last.PendingComponents()
+	fmt.Fprintf(&b, "; %d of %d component(s) still pending at the last read:", len(pending), len(e.last.Components))
+	for _, c := range pending {
+		fmt.Fprintf(&b, "\n  - %s: job_status %s", orDash(c.Name), orDash(c.JobStatus))
+		if c.RollbackJobStatus != "" {
+			fmt.Fprintf(&b, ", rollback_job_status %s", c.RollbackJobStatus)
+		}
 	}
 	return b.String()
 }
 
-func (e *waitError) Unwrap() error { return e.err }
-
 // waitForCompletion polls until the release task has no pending job. The
 // interval starts at initial and grows by half each poll up to maxInterval;
-// ctx bounds the whole wait.
+// ctx bounds the whole wait. An error from fetch ends the wait at once:
+// transient failures were already retried, and the rest (not found,
+// refused credentials) will not heal by waiting.
 func waitForCompletion(ctx context.Context, fetch fetchFunc, initial, maxInterval time.Duration) (*servicestage.DeployInfo, error) {
 	start := time.Now()
-	interval := initial
+	interval := min(initial, maxInterval)
 	var last *servicestage.DeployInfo
-	for polls := 1; ; polls++ {
+	for reads := 1; ; reads++ {
 		info, err := fetch(ctx)
-		switch {
-		case err == nil:
-			last = info
-			if info.Completed() {
-				tflog.Info(ctx, "release task completed", map[string]any{"polls": polls, "elapsed": time.Since(start).String()})
-				return info, nil
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, &waitError{elapsed: time.Since(start), reads: reads, last: last, cause: context.Cause(ctx), interrupted: err}
 			}
-		case ctx.Err() != nil:
-			return nil, &waitError{elapsed: time.Since(start), polls: polls, last: last, err: err}
-		default:
-			// A permanent error (not found, refused credentials) will not
-			// heal by waiting; transient ones were already retried.
 			return nil, err
+		}
+		last = info
+		if info.Completed() {
+			tflog.Info(ctx, "release task completed", map[string]any{"reads": reads, "elapsed": time.Since(start).String()})
+			return info, nil
 		}
 
 		pending := info.PendingComponents()
@@ -83,16 +106,35 @@ func waitForCompletion(ctx context.Context, fetch fetchFunc, initial, maxInterva
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, &waitError{elapsed: time.Since(start), polls: polls, last: last, err: context.Cause(ctx)}
+			return nil, &waitError{elapsed: time.Since(start), reads: reads, last: last, cause: context.Cause(ctx)}
 		case <-timer.C:
 		}
-		interval = min(interval+interval/2, maxInterval)
+		interval = nextPollInterval(interval, maxInterval)
 	}
+}
+
+// nextPollInterval grows the interval between polls by half, up to maxInterval.
+func nextPollInterval(interval, maxInterval time.Duration) time.Duration {
+	return min(interval+interval/2, maxInterval)
+}
+
+// roundElapsed rounds a duration for people: tenths of a second under a
+// minute, whole seconds above.
+func roundElapsed(d time.Duration) time.Duration {
+	if d < time.Minute {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
 }
 
 // isTimeout reports whether err ended a read because its deadline passed.
 func isTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded)
+}
+
+// isCancelled reports whether err ended a read because Terraform cancelled it.
+func isCancelled(err error) bool {
+	return errors.Is(err, context.Canceled)
 }
 
 func orDash(s string) string {
