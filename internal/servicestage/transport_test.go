@@ -58,7 +58,10 @@ func TestThrottleWaitHonoursContext(t *testing.T) {
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 	start := time.Now()
-	_, err = client.Do(req)
+	resp, err = client.Do(req)
+	if err == nil {
+		resp.Body.Close()
+	}
 	if err == nil || !strings.Contains(err.Error(), "max_requests_per_second") {
 		t.Errorf("got %v, want an error naming max_requests_per_second", err)
 	}
