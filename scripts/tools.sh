@@ -4,6 +4,7 @@
 #   scripts/tools.sh terraform|terraform-oldest|tofu|golangci-lint|goreleaser
 # Builds log to stderr; stdout carries only the path, so callers can do
 #   TF=$(scripts/tools.sh terraform)
+# SERVICESTAGE_TOOLS_DIR (default: .tools in the repo) lets clones share one build.
 set -euo pipefail
 
 TERRAFORM_VERSION=1.5.7 # oldest Terraform the provider supports (contract.md)
@@ -12,7 +13,8 @@ GOLANGCI_LINT_VERSION=2.15.0
 GORELEASER_VERSION=2.15.1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tools="$root/.tools"
+tools="${SERVICESTAGE_TOOLS_DIR:-$root/.tools}"
+mkdir -p "$tools" && tools="$(cd "$tools" && pwd)" # absolute, whatever was given
 bin="$tools/bin"
 
 log() { echo "tools.sh: $*" >&2; }
@@ -20,7 +22,6 @@ log() { echo "tools.sh: $*" >&2; }
 # new_tmp: make a scratch dir under .tools (same filesystem, so mv is a rename),
 # removed on exit even when a build fails.
 new_tmp() {
-  mkdir -p "$tools"
   tmp="$(mktemp -d "$tools/tmp.XXXXXX")"
   trap 'rm -rf "$tmp"' EXIT
 }
@@ -65,7 +66,7 @@ terraform_oldest() {
   local dir="$tools/terraform-$TERRAFORM_VERSION" start
   lock terraform-oldest
   if [[ ! -x "$dir/terraform" ]]; then
-    log "building terraform $TERRAFORM_VERSION from source (~7 min on 2 cores, once)..."
+    log "building terraform $TERRAFORM_VERSION from source (~3 min on 2 idle cores, once)..."
     start=$SECONDS
     new_tmp
     GOBIN="$tmp" go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION" >&2
@@ -89,7 +90,7 @@ terraform_any() {
   fi
   if [[ ! -x "$bin/terraform" ]]; then
     # Same pinned build as terraform-oldest; link it rather than build twice.
-    path="$(terraform_oldest)"
+    terraform_oldest >/dev/null
     mkdir -p "$bin"
     ln -sf "../terraform-$TERRAFORM_VERSION/terraform" "$bin/terraform"
   fi
