@@ -33,7 +33,9 @@ func run(listen, urlFile, statsFile string) error {
 	srv := emulator.New()
 	srv.SeedDemo(time.Now())
 
-	ln, err := net.Listen("tcp", listen)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", listen, err)
 	}
@@ -52,8 +54,6 @@ func run(listen, urlFile, statsFile string) error {
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	select {
