@@ -193,10 +193,10 @@ func (d *deployInfoDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	m.ProjectID = types.StringValue(projectID)
 	m.WaitForCompletion = types.BoolValue(m.WaitForCompletion.ValueBool())
 	flattenDeployInfo(info, &m)
-	state, err := m.stateValue(ctx, req.Config.Raw.Type())
+	// Set directly: the value has the configuration's type, which is the
+	// schema's, and State.Set would rebuild that type to check it.
+	resp.State.Raw, err = m.stateValue(ctx, req.Config.Raw.Type())
 	if err != nil {
 		resp.Diagnostics.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
-		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }

@@ -1,8 +1,16 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"math/big"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
@@ -71,6 +79,132 @@ func flattenDeployInfo(info *servicestage.DeployInfo, m *deployInfoModel) {
 	for i, name := range failed {
 		m.FailedComponents[i] = optionalString(name)
 	}
+}
+
+// readArguments reads the data source's arguments from its configuration,
+// one by one: Config.Get(ctx, &m) would reflect over the whole model and
+// compile a regexp per field on every read (see stateValue).
+func readArguments(ctx context.Context, config tfsdk.Config) (deployInfoModel, diag.Diagnostics) {
+	var m deployInfoModel
+	var diags diag.Diagnostics
+	diags.Append(config.GetAttribute(ctx, path.Root("release_plan_id"), &m.ReleasePlanID)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("project_id"), &m.ProjectID)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("wait_for_completion"), &m.WaitForCompletion)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts)...)
+	return m, diags
+}
+
+// stateValue converts m to a raw state value of typ, the data source's schema
+// type. Read stores it instead of calling State.Set(ctx, &m), whose
+// reflection compiles a regexp for every field of every struct it converts
+// (terraform-plugin-framework internal/reflect.isValidFieldName): that was
+// two thirds of a read's CPU time, and a quarter of a millisecond per
+// component (BENCHMARKS.md).
+// TestStateValueMatchesStateSet keeps the two in step.
+func (m *deployInfoModel) stateValue(ctx context.Context, typ tftypes.Type) (value tftypes.Value, err error) {
+	// tftypes.NewValue panics on a value that does not fit its type, which
+	// only a schema out of step with this function can cause: report it.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("building the state of deploy info: %v", r)
+		}
+	}()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("building the state of deploy info: schema type is %s, not an object", typ)
+	}
+	componentsType, _ := obj.AttributeTypes["components"].(tftypes.List)
+	failedType, _ := obj.AttributeTypes["failed_components"].(tftypes.List)
+	componentType := componentsType.ElementType
+
+	components := make([]tftypes.Value, len(m.Components))
+	for i := range m.Components {
+		c := &m.Components[i]
+		components[i] = tftypes.NewValue(componentType, map[string]tftypes.Value{
+			"id":                    stringValue(c.ID),
+			"name":                  stringValue(c.Name),
+			"version":               stringValue(c.Version),
+			"seq":                   int64Value(c.Seq),
+			"status":                stringValue(c.Status),
+			"job_id":                stringValue(c.JobID),
+			"job_status":            stringValue(c.JobStatus),
+			"start_time":            int64Value(c.StartTime),
+			"end_time":              int64Value(c.EndTime),
+			"fail_message":          stringValue(c.FailMessage),
+			"rollback_job_id":       stringValue(c.RollbackJobID),
+			"rollback_job_status":   stringValue(c.RollbackJobStatus),
+			"rollback_start_time":   int64Value(c.RollbackStartTime),
+			"rollback_end_time":     int64Value(c.RollbackEndTime),
+			"rollback_fail_message": stringValue(c.RollbackFailMessage),
+		})
+	}
+	failed := make([]tftypes.Value, len(m.FailedComponents))
+	for i, name := range m.FailedComponents {
+		failed[i] = stringValue(name)
+	}
+	timeouts, err := m.Timeouts.ToTerraformValue(ctx)
+	if err != nil {
+		return tftypes.Value{}, fmt.Errorf("building the state of deploy info: timeouts: %w", err)
+	}
+	return tftypes.NewValue(obj, map[string]tftypes.Value{
+		"release_plan_id":     stringValue(m.ReleasePlanID),
+		"project_id":          stringValue(m.ProjectID),
+		"wait_for_completion": boolValue(m.WaitForCompletion),
+		"timeouts":            timeouts,
+		"id":                  stringValue(m.ID),
+		"components":          listValue(componentsType, components, m.Components == nil),
+		"completed":           boolValue(m.Completed),
+		"all_succeeded":       boolValue(m.AllSucceeded),
+		"failed_components":   listValue(failedType, failed, m.FailedComponents == nil),
+	}), nil
+}
+
+// The primitive types as interface values, boxed once: NewValue(tftypes.String, …)
+// would allocate a copy of the type on every call.
+var (
+	stringType tftypes.Type = tftypes.String
+	numberType tftypes.Type = tftypes.Number
+	boolType   tftypes.Type = tftypes.Bool
+)
+
+// stringValue, int64Value and boolValue are ToTerraformValue without its
+// second validation and copies: a read makes 15 of them per component.
+func stringValue(v types.String) tftypes.Value {
+	switch {
+	case v.IsUnknown():
+		return tftypes.NewValue(stringType, tftypes.UnknownValue)
+	case v.IsNull():
+		return tftypes.NewValue(stringType, nil)
+	}
+	return tftypes.NewValue(stringType, v.ValueString())
+}
+
+func int64Value(v types.Int64) tftypes.Value {
+	switch {
+	case v.IsUnknown():
+		return tftypes.NewValue(numberType, tftypes.UnknownValue)
+	case v.IsNull():
+		return tftypes.NewValue(numberType, nil)
+	}
+	return tftypes.NewValue(numberType, new(big.Float).SetInt64(v.ValueInt64()))
+}
+
+func boolValue(v types.Bool) tftypes.Value {
+	switch {
+	case v.IsUnknown():
+		return tftypes.NewValue(boolType, tftypes.UnknownValue)
+	case v.IsNull():
+		return tftypes.NewValue(boolType, nil)
+	}
+	return tftypes.NewValue(boolType, v.ValueBool())
+}
+
+// listValue is a list of elems, or null for a nil slice as State.Set has it.
+func listValue(typ tftypes.List, elems []tftypes.Value, null bool) tftypes.Value {
+	if null {
+		return tftypes.NewValue(typ, nil)
+	}
+	return tftypes.NewValue(typ, elems)
 }
 
 func optionalString(s string) types.String {

@@ -130,7 +130,11 @@ func transientNetworkError(err error) bool {
 	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
-// newRetryClient wires a policy to the shared http.Client.
+// newRetryClient wires a policy to the shared http.Client. retryablehttp
+// calls hc.CloseIdleConnections after a failed call; that reaches the pool
+// only if every wrapping RoundTripper passes it on, and the logging, throttle
+// and auth transports do not, so one read's failure never drops the
+// connections the other reads are reusing.
 func newRetryClient(hc *http.Client, maxRetries int, p *retryPolicy) *retryablehttp.Client {
 	return &retryablehttp.Client{
 		HTTPClient:   hc,

@@ -24,10 +24,12 @@ type TransportConfig struct {
 	RequestsPerSecond float64
 }
 
-// maxConnsPerHost matches Terraform's default -parallelism of 10, with room
-// for the IAM host, so a plan of hundreds of reads reuses a handful of
-// connections instead of opening one per read.
-const maxConnsPerHost = 16
+// maxConnsPerHost is Terraform's default -parallelism, so a plan of hundreds
+// of reads keeps reusing ten connections. It caps open connections, not just
+// idle ones: without the cap, a read that starts while another's connection
+// is on its way back to the pool dials an eleventh. Reads beyond ten at once
+// (a higher -parallelism) wait for a free connection.
+const maxConnsPerHost = 10
 
 // NewTransport builds the one http.RoundTripper a provider instance shares
 // among all its reads: TLS 1.2+, proxies from the environment, keep-alive,
@@ -53,6 +55,7 @@ func NewTransport(cfg TransportConfig) (http.RoundTripper, error) {
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   maxConnsPerHost,
+		MaxConnsPerHost:       maxConnsPerHost,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
