@@ -3,11 +3,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/provider"
 )
@@ -15,19 +14,22 @@ import (
 // version is set by the release build (-X main.version=...).
 var version = "dev"
 
-//go:generate go tool tfplugindocs generate --provider-name servicestage
+const address = "registry.terraform.io/f6c119bb/servicestage"
+
+//go:generate bash scripts/docs.sh
 
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/f6c119bb/servicestage",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	// tf6server.Serve is what providerserver.Serve runs for protocol 6; it is
+	// called directly to serve the provider through NewProtocol6Server.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	if err := tf6server.Serve(address, provider.NewProtocol6Server(version), opts...); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -29,7 +29,7 @@ func TestAccLive_deployInfo(t *testing.T) {
 	}
 
 	// Real retries and polls: the live service gets the production timing.
-	factories := liveProviderFactories()
+	factories := providerFactories(defaultTiming)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
@@ -24,8 +24,15 @@ var testTiming = timing{
 
 // testAccProtoV6ProviderFactories serves the provider in-process to the
 // terraform binary that terraform-plugin-testing drives.
-var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"servicestage": providerserver.NewProtocol6WithError(&servicestageProvider{version: "test", timing: testTiming}),
+// It goes through the same server wrapper as main.go.
+var testAccProtoV6ProviderFactories = providerFactories(testTiming)
+
+// providerFactories serve a provider with the given timing.
+func providerFactories(t timing) map[string]func() (tfprotov6.ProviderServer, error) {
+	serve := protocol6Server(func() provider.Provider { return &servicestageProvider{version: "test", timing: t} })
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"servicestage": func() (tfprotov6.ProviderServer, error) { return serve(), nil },
+	}
 }
 
 // Test fixtures shared by the acceptance tests.
@@ -107,11 +114,4 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(m.Run())
-}
-
-// liveProviderFactories serve the provider with production timing.
-func liveProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"servicestage": providerserver.NewProtocol6WithError(&servicestageProvider{version: "test", timing: defaultTiming}),
-	}
 }

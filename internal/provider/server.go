@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
@@ -21,8 +22,14 @@ import (
 // and StopProvider work as before. Drop this once the framework releases
 // contexts itself.
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
+	return protocol6Server(New(version))
+}
+
+// protocol6Server serves the providers that newProvider makes, so tests can
+// serve a provider with their own timing through the same wrapper.
+func protocol6Server(newProvider func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(New(version)())()}
+		return releasingServer{providerserver.NewProtocol6(newProvider())()}
 	}
 }
 
