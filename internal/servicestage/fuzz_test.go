@@ -78,6 +78,11 @@ func checkStatusInvariants(t *testing.T, info *DeployInfo) {
 // is not ambiguous (encoding/json matches keys case-insensitively).
 func checkAgainstReference(t *testing.T, body []byte, info *DeployInfo) {
 	t.Helper()
+	// With a key given twice, a struct keeps the first value where the
+	// second is null, while a map keeps the last: the readings may differ.
+	if hasDuplicateKeys(body) {
+		return
+	}
 	var ref struct {
 		ID         string           `json:"id"`
 		Components []map[string]any `json:"components"`
@@ -159,4 +164,54 @@ func lookup(m map[string]any, field string) (any, bool) {
 		}
 	}
 	return found, n == 1
+}
+
+// hasDuplicateKeys reports whether some JSON object in body names a key twice,
+// comparing keys case-insensitively as encoding/json matches them.
+func hasDuplicateKeys(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type frame struct {
+		keys      map[string]bool
+		expectKey bool
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.keys != nil && top.expectKey {
+			if key, ok := tok.(string); ok {
+				k := strings.ToLower(key)
+				if top.keys[k] {
+					return true
+				}
+				top.keys[k] = true
+				top.expectKey = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			if top != nil && top.keys != nil {
+				top.expectKey = true
+			}
+			stack = append(stack, &frame{keys: map[string]bool{}, expectKey: true})
+		case json.Delim('['):
+			if top != nil && top.keys != nil {
+				top.expectKey = true
+			}
+			stack = append(stack, &frame{})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		default:
+			if top != nil && top.keys != nil {
+				top.expectKey = true
+			}
+		}
+	}
 }
