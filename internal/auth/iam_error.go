@@ -1,11 +1,11 @@
 package auth
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/errorbody"
 )
 
 // IAMError is IAM's refusal to issue a token. It keeps what a user needs to
@@ -44,22 +44,6 @@ func (e *IAMError) permanent() bool {
 	return e.StatusCode >= 400 && e.StatusCode < 500 && e.StatusCode != http.StatusTooManyRequests
 }
 
-// iamErrorBody covers both error shapes IAM uses: Huawei's flat
-// error_code/error_msg and Keystone's nested error object, whose code may be
-// a number or a string.
-type iamErrorBody struct {
-	ErrorCode string          `json:"error_code"`
-	ErrorMsg  string          `json:"error_msg"`
-	RequestID string          `json:"request_id"`
-	Code      json.RawMessage `json:"code"`
-	Message   string          `json:"message"`
-	Error     *struct {
-		Code    json.RawMessage `json:"code"`
-		Message string          `json:"message"`
-		Title   string          `json:"title"`
-	} `json:"error"`
-}
-
 // maxErrorSnippet bounds how much of a non-JSON body (a proxy's HTML page,
 // say) is quoted in an error.
 const maxErrorSnippet = 200
@@ -68,21 +52,10 @@ const maxErrorSnippet = 200
 // known, is masked out of anything quoted from the body: IAM is not known to
 // echo it, but an error message must never be the place it leaks.
 func newIAMError(resp *http.Response, body []byte, password string) *IAMError {
-	e := &IAMError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Request-Id")}
-
-	var parsed iamErrorBody
-	if json.Unmarshal(body, &parsed) == nil {
-		e.Code = firstNonEmpty(parsed.ErrorCode, rawString(parsed.Code))
-		e.Message = firstNonEmpty(parsed.ErrorMsg, parsed.Message)
-		if parsed.Error != nil {
-			e.Code = firstNonEmpty(e.Code, rawString(parsed.Error.Code))
-			e.Message = firstNonEmpty(e.Message, parsed.Error.Message, parsed.Error.Title)
-		}
-		if e.RequestID == "" {
-			e.RequestID = parsed.RequestID
-		}
-	} else {
-		e.Message = snippet(body)
+	f, ok := errorbody.Parse(resp.Header, body)
+	e := &IAMError{StatusCode: resp.StatusCode, Code: f.Code, Message: f.Message, RequestID: f.RequestID}
+	if !ok {
+		e.Message = errorbody.Excerpt(body, maxErrorSnippet)
 	}
 
 	if password != "" {
@@ -90,38 +63,4 @@ func newIAMError(resp *http.Response, body []byte, password string) *IAMError {
 		e.Code = strings.ReplaceAll(e.Code, password, "***")
 	}
 	return e
-}
-
-// rawString renders a JSON string or number as plain text.
-func rawString(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-func snippet(body []byte) string {
-	s := strings.TrimSpace(string(body))
-	if len(s) <= maxErrorSnippet {
-		return s
-	}
-	cut := maxErrorSnippet
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
 }

@@ -1,12 +1,12 @@
 package servicestage
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/errorbody"
 )
 
 // APIError is a non-2xx answer from ServiceStage or the API gateway in front
@@ -89,71 +89,15 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &ae) && ae.NotFound()
 }
 
-// errorBody covers both error shapes seen: ServiceStage's error_code/error_msg
-// and some gateways' code/message, plus IAM's nested "error" object.
-type errorBody struct {
-	ErrorCode string `json:"error_code"`
-	ErrorMsg  string `json:"error_msg"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"request_id"`
-	Error     *struct {
-		Code    json.RawMessage `json:"code"`
-		Message string          `json:"message"`
-	} `json:"error"`
-}
-
 // NewAPIError builds the error for a non-2xx response from its status,
 // headers and (already size-capped) body.
 func NewAPIError(operation string, status int, header http.Header, body []byte) *APIError {
-	e := &APIError{Operation: operation, StatusCode: status, RequestID: header.Get("X-Request-Id")}
-	var eb errorBody
-	if err := json.Unmarshal(body, &eb); err == nil {
-		e.Code = firstNonEmpty(eb.ErrorCode, eb.Code)
-		e.Message = firstNonEmpty(eb.ErrorMsg, eb.Message)
-		if eb.Error != nil {
-			e.Code = firstNonEmpty(e.Code, jsonScalar(eb.Error.Code))
-			e.Message = firstNonEmpty(e.Message, eb.Error.Message)
-		}
-		e.RequestID = firstNonEmpty(e.RequestID, eb.RequestID)
-	}
-	e.Message = redactEchoedSecrets(e.Message)
+	f, _ := errorbody.Parse(header, body)
+	e := &APIError{Operation: operation, StatusCode: status, Code: f.Code, Message: redactEchoedSecrets(f.Message), RequestID: f.RequestID}
 	if e.Code == "" && e.Message == "" {
-		e.Excerpt = Excerpt(body, 200)
+		e.Excerpt = errorbody.Excerpt(body, 200)
 	}
 	return e
-}
-
-// Excerpt returns at most n bytes of body as printable single-line text, so
-// an HTML error page can be shown without flooding or corrupting a terminal.
-func Excerpt(body []byte, n int) string {
-	s := strings.ToValidUTF8(string(body), "?")
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsControl(r)
-	}), " ")
-	if len(s) > n {
-		cut := n
-		for cut > 0 && !utf8Start(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
-// jsonScalar renders IAM's error code, a JSON string or number, as text.
-func jsonScalar(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
 }
 
 // redactEchoedSecrets masks the security token in a canonical request that
@@ -170,13 +114,4 @@ func redactEchoedSecrets(msg string) string {
 		}
 	}
 	return strings.Join(parts, "|")
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

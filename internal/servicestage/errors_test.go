@@ -140,20 +140,6 @@ func TestAPIErrorHTMLBodyIsSanitised(t *testing.T) {
 	}
 }
 
-func TestExcerptCutsOnRuneBoundary(t *testing.T) {
-	t.Parallel()
-	s := strings.Repeat("é", 20) // two bytes each
-	for n := 0; n <= 41; n++ {
-		got := Excerpt([]byte(s), n)
-		if !strings.HasSuffix(got, "…") && len(s) > n {
-			t.Errorf("Excerpt(%d) = %q: no ellipsis", n, got)
-		}
-		if strings.ContainsRune(got, unicode.ReplacementChar) || len(strings.TrimSuffix(got, "…")) > n {
-			t.Errorf("Excerpt(%d) = %q: broken rune or too long", n, got)
-		}
-	}
-}
-
 func TestAPIErrorNotFound(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
