@@ -316,7 +316,7 @@ func TestAccHostile_projectIDOnDataSource(t *testing.T) {
 func TestAccHostile_projectIDOnProvider(t *testing.T) {
 	srv, url := newEmulator(t)
 	failingRead(t, providerBlock("endpoint", url, "token", testToken, "project_id", "../../admin")+deployInfoBlock(testReleasePlan),
-		`Invalid ID`, `with provider\["registry\.terraform\.io/hashicorp/servicestage"\]`, `project_id = "\.\./\.\./admin"`,
+		`Invalid ID`, `with provider\["registry\.(terraform|opentofu)\.(io|org)/hashicorp/servicestage"\]`, `project_id = "\.\./\.\./admin"`,
 		`project_id must not contain "\.\."`)
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the emulator saw %d requests, want none", n)
@@ -332,7 +332,7 @@ func TestAccHostile_projectIDFromEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock("endpoint", url, "token", testToken) + deployInfoBlock(testReleasePlan),
-			ExpectError: errorPattern(`Invalid project_id`, `with provider\["registry\.terraform\.io/hashicorp/servicestage"\]`,
+			ExpectError: errorPattern(`Invalid project_id`, `with provider\["registry\.(terraform|opentofu)\.(io|org)/hashicorp/servicestage"\]`,
 				`project_id \(or HW_PROJECT_ID\) must not contain "\.\."`),
 		}},
 	})
