@@ -261,40 +261,48 @@ func BenchmarkFloorDecodeMap(b *testing.B) {
 }
 
 // BenchmarkDecodeFlatten is the CPU side of a read, without HTTP: decoding
-// a body of n components, flattening it and setting the state as Read does. ns/component
-// should stay flat from 100 to 10,000 components (no quadratic work).
+// a body of n components and flattening it to the framework's values
+// (stage=flatten), and also building the state value as Read does
+// (stage=state). ns/component should stay flat from 100 to 10,000
+// components (no quadratic work).
 func BenchmarkDecodeFlatten(b *testing.B) {
-	for _, n := range []int{1, 100, 10000} {
-		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
-			ctx := context.Background()
-			body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
-			r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", token: testToken})
-			// The model as Read has it before flattening: the configuration.
-			var config deployInfoModel
-			if diags := r.config.Get(ctx, &config); diags.HasError() {
-				b.Fatalf("Config.Get: %v", diags)
-			}
-			typ := r.config.Raw.Type()
+	for _, withState := range []bool{false, true} {
+		stage := map[bool]string{false: "flatten", true: "state"}[withState]
+		for _, n := range []int{1, 100, 10000} {
+			b.Run(fmt.Sprintf("stage=%s/components=%d", stage, n), func(b *testing.B) {
+				ctx := context.Background()
+				body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
+				r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", token: testToken})
+				// The model as Read has it before flattening: the configuration.
+				var config deployInfoModel
+				if diags := r.config.Get(ctx, &config); diags.HasError() {
+					b.Fatalf("Config.Get: %v", diags)
+				}
+				typ := r.config.Raw.Type()
 
-			b.ReportAllocs()
-			b.SetBytes(int64(len(body)))
-			cpu := cpuTime()
-			for b.Loop() {
-				info, err := servicestage.DecodeDeployInfo(body)
-				if err != nil {
-					b.Fatal(err)
+				b.ReportAllocs()
+				b.SetBytes(int64(len(body)))
+				cpu := cpuTime()
+				for b.Loop() {
+					info, err := servicestage.DecodeDeployInfo(body)
+					if err != nil {
+						b.Fatal(err)
+					}
+					// As Read does it.
+					m := config
+					flattenDeployInfo(info, &m)
+					if !withState {
+						continue
+					}
+					state := r.state
+					if state.Raw, err = m.stateValue(ctx, typ); err != nil {
+						b.Fatal(err)
+					}
 				}
-				// As Read does it.
-				m := config
-				flattenDeployInfo(info, &m)
-				state := r.state
-				if state.Raw, err = m.stateValue(ctx, typ); err != nil {
-					b.Fatal(err)
-				}
-			}
-			reportCPU(b, cpu)
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/component")
-		})
+				reportCPU(b, cpu)
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/component")
+			})
+		}
 	}
 }
 
@@ -377,6 +385,16 @@ func TestReadArgumentsMatchesConfigGet(t *testing.T) {
 			"release_plan_id":     tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
 			"wait_for_completion": tftypes.NewValue(tftypes.Bool, false),
 			"timeouts":            tftypes.NewValue(timeoutsType, map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, nil)}),
+		},
+		{
+			"release_plan_id":     tftypes.NewValue(tftypes.String, benchTask),
+			"project_id":          tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+			"wait_for_completion": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue),
+			"timeouts":            tftypes.NewValue(timeoutsType, tftypes.UnknownValue),
+		},
+		{
+			"release_plan_id": tftypes.NewValue(tftypes.String, ""),
+			"timeouts":        tftypes.NewValue(timeoutsType, map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}),
 		},
 	} {
 		attrs := make(map[string]tftypes.Value, len(objType.AttributeTypes))

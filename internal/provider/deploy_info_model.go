@@ -6,6 +6,7 @@ import (
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -81,10 +82,31 @@ func flattenDeployInfo(info *servicestage.DeployInfo, m *deployInfoModel) {
 	}
 }
 
-// readArguments reads the data source's arguments from its configuration,
-// one by one: Config.Get(ctx, &m) would reflect over the whole model and
-// compile a regexp per field on every read (see stateValue).
+// readArguments reads the data source's arguments from its configuration's
+// raw value: Config.Get(ctx, &m) would reflect over the whole model and
+// compile a regexp per field on every read (see stateValue), and even
+// Config.GetAttribute walks the schema and reflects once per argument.
+// TestReadArgumentsMatchesConfigGet keeps it in step with Config.Get; a
+// configuration it does not expect is read attribute by attribute.
 func readArguments(ctx context.Context, config tfsdk.Config) (deployInfoModel, diag.Diagnostics) {
+	var m deployInfoModel
+	var attrs map[string]tftypes.Value
+	if !config.Raw.IsKnown() || config.Raw.IsNull() || config.Raw.As(&attrs) != nil {
+		return readArgumentsByAttribute(ctx, config)
+	}
+	var ok [4]bool
+	m.ReleasePlanID, ok[0] = stringArgument(attrs["release_plan_id"])
+	m.ProjectID, ok[1] = stringArgument(attrs["project_id"])
+	m.WaitForCompletion, ok[2] = boolArgument(attrs["wait_for_completion"])
+	m.Timeouts, ok[3] = timeoutsArgument(ctx, attrs["timeouts"])
+	if ok != [4]bool{true, true, true, true} {
+		return readArgumentsByAttribute(ctx, config)
+	}
+	return m, nil
+}
+
+// readArgumentsByAttribute reads the arguments one by one through the schema.
+func readArgumentsByAttribute(ctx context.Context, config tfsdk.Config) (deployInfoModel, diag.Diagnostics) {
 	var m deployInfoModel
 	var diags diag.Diagnostics
 	diags.Append(config.GetAttribute(ctx, path.Root("release_plan_id"), &m.ReleasePlanID)...)
@@ -92,6 +114,57 @@ func readArguments(ctx context.Context, config tfsdk.Config) (deployInfoModel, d
 	diags.Append(config.GetAttribute(ctx, path.Root("wait_for_completion"), &m.WaitForCompletion)...)
 	diags.Append(config.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts)...)
 	return m, diags
+}
+
+func stringArgument(v tftypes.Value) (types.String, bool) {
+	switch {
+	case v.Type() == nil || !v.Type().Is(tftypes.String):
+		return types.String{}, false
+	case !v.IsKnown():
+		return types.StringUnknown(), true
+	case v.IsNull():
+		return types.StringNull(), true
+	}
+	var s string
+	if v.As(&s) != nil {
+		return types.String{}, false
+	}
+	return types.StringValue(s), true
+}
+
+func boolArgument(v tftypes.Value) (types.Bool, bool) {
+	switch {
+	case v.Type() == nil || !v.Type().Is(tftypes.Bool):
+		return types.Bool{}, false
+	case !v.IsKnown():
+		return types.BoolUnknown(), true
+	case v.IsNull():
+		return types.BoolNull(), true
+	}
+	var b bool
+	if v.As(&b) != nil {
+		return types.Bool{}, false
+	}
+	return types.BoolValue(b), true
+}
+
+// timeoutsType is the type of the timeouts attribute, with its one argument:
+// timeouts.AttributesWithOpts with ReadDescription.
+var (
+	timeoutsType   = timeouts.Type{ObjectType: types.ObjectType{AttrTypes: map[string]attr.Type{"read": types.StringType}}}
+	timeoutsTFType = timeoutsType.TerraformType(context.Background())
+)
+
+func timeoutsArgument(ctx context.Context, v tftypes.Value) (timeouts.Value, bool) {
+	if v.Type() == nil || !v.Type().Equal(timeoutsTFType) {
+		return timeouts.Value{}, false
+	}
+	value, err := timeoutsType.ValueFromTerraform(ctx, v)
+	if err != nil {
+		return timeouts.Value{}, false
+	}
+	t, ok := value.(timeouts.Value)
+	return t, ok
 }
 
 // stateValue converts m to a raw state value of typ, the data source's schema
@@ -118,24 +191,29 @@ func (m *deployInfoModel) stateValue(ctx context.Context, typ tftypes.Type) (val
 	componentType := componentsType.ElementType
 
 	components := make([]tftypes.Value, len(m.Components))
+	// Backing stores, one allocation each rather than one per value.
+	b := &valueBuilder{
+		strs:   make([]string, 0, componentStrings*len(m.Components)),
+		floats: make([]big.Float, 0, componentNumbers*len(m.Components)),
+	}
 	for i := range m.Components {
 		c := &m.Components[i]
 		components[i] = tftypes.NewValue(componentType, map[string]tftypes.Value{
-			"id":                    stringValue(c.ID),
-			"name":                  stringValue(c.Name),
-			"version":               stringValue(c.Version),
-			"seq":                   int64Value(c.Seq),
-			"status":                stringValue(c.Status),
-			"job_id":                stringValue(c.JobID),
-			"job_status":            stringValue(c.JobStatus),
-			"start_time":            int64Value(c.StartTime),
-			"end_time":              int64Value(c.EndTime),
-			"fail_message":          stringValue(c.FailMessage),
-			"rollback_job_id":       stringValue(c.RollbackJobID),
-			"rollback_job_status":   stringValue(c.RollbackJobStatus),
-			"rollback_start_time":   int64Value(c.RollbackStartTime),
-			"rollback_end_time":     int64Value(c.RollbackEndTime),
-			"rollback_fail_message": stringValue(c.RollbackFailMessage),
+			"id":                    b.string(c.ID),
+			"name":                  b.string(c.Name),
+			"version":               b.string(c.Version),
+			"seq":                   b.int64(c.Seq),
+			"status":                b.string(c.Status),
+			"job_id":                b.string(c.JobID),
+			"job_status":            b.string(c.JobStatus),
+			"start_time":            b.int64(c.StartTime),
+			"end_time":              b.int64(c.EndTime),
+			"fail_message":          b.string(c.FailMessage),
+			"rollback_job_id":       b.string(c.RollbackJobID),
+			"rollback_job_status":   b.string(c.RollbackJobStatus),
+			"rollback_start_time":   b.int64(c.RollbackStartTime),
+			"rollback_end_time":     b.int64(c.RollbackEndTime),
+			"rollback_fail_message": b.string(c.RollbackFailMessage),
 		})
 	}
 	failed := make([]tftypes.Value, len(m.FailedComponents))
@@ -197,6 +275,34 @@ func boolValue(v types.Bool) tftypes.Value {
 		return tftypes.NewValue(boolType, nil)
 	}
 	return tftypes.NewValue(boolType, v.ValueBool())
+}
+
+// The string and number attributes of a component.
+const componentStrings, componentNumbers = 10, 5
+
+// valueBuilder makes string and number values like stringValue and
+// int64Value, with fewer allocations: NewValue keeps a copy of a string it
+// is given by pointer, and the *big.Float it is given.
+type valueBuilder struct {
+	strs   []string
+	floats []big.Float
+}
+
+func (b *valueBuilder) string(v types.String) tftypes.Value {
+	if v.IsUnknown() || v.IsNull() || len(b.strs) == cap(b.strs) {
+		return stringValue(v)
+	}
+	b.strs = append(b.strs, v.ValueString())
+	return tftypes.NewValue(stringType, &b.strs[len(b.strs)-1])
+}
+
+func (b *valueBuilder) int64(v types.Int64) tftypes.Value {
+	if v.IsUnknown() || v.IsNull() || len(b.floats) == cap(b.floats) {
+		return int64Value(v)
+	}
+	b.floats = append(b.floats, big.Float{})
+	f := &b.floats[len(b.floats)-1]
+	return tftypes.NewValue(numberType, f.SetInt64(v.ValueInt64()))
 }
 
 // listValue is a list of elems, or null for a nil slice as State.Set has it.

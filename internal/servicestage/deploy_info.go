@@ -117,6 +117,12 @@ func DecodeDeployInfo(body []byte) (*DeployInfo, error) {
 	if info, ok := decodeDeployInfoFast(body); ok {
 		return info, nil
 	}
+	return decodeDeployInfoCareful(body)
+}
+
+// decodeDeployInfoCareful decodes with encoding/json, component by
+// component, so that an error can say where the fault is.
+func decodeDeployInfoCareful(body []byte) (*DeployInfo, error) {
 	var wire wireDeployInfo
 	if err := json.Unmarshal(body, &wire); err != nil {
 		return nil, syntaxError(-1, "", body, err)
@@ -138,28 +144,6 @@ func DecodeDeployInfo(body []byte) (*DeployInfo, error) {
 		}
 	}
 	return info, nil
-}
-
-// decodeDeployInfoFast reads a well-formed body in one pass, three to four
-// times faster than the careful path. It gives up on anything else, and
-// DecodeDeployInfo then decodes the body again component by component, which
-// is slower but can say where a fault is. (A body repeating the components
-// key is read as encoding/json reads it, the occurrences merged.)
-func decodeDeployInfoFast(body []byte) (*DeployInfo, bool) {
-	var wire struct {
-		ID         string           `json:"id"`
-		Components []*wireComponent `json:"components"`
-	}
-	if json.Unmarshal(body, &wire) != nil || bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
-		return nil, false
-	}
-	info := &DeployInfo{ID: wire.ID, Components: make([]Component, len(wire.Components))}
-	for i, w := range wire.Components {
-		if w == nil || w.toComponent(&info.Components[i]) != nil {
-			return nil, false
-		}
-	}
-	return info, true
 }
 
 func decodeComponent(raw json.RawMessage, c *Component) error {
@@ -224,7 +208,13 @@ func parseInt64(raw json.RawMessage) (Int64, error) {
 		return Int64{Value: v, Valid: true}, nil
 	}
 	text := string(raw)
-	if raw[0] == '"' {
+	if raw[0] == '"' && len(raw) >= 2 && plainASCII(raw[1:len(raw)-1]) {
+		// What encoding/json would unquote it to, without reflection.
+		text = text[1 : len(text)-1]
+		if text == "" {
+			return Int64{}, nil
+		}
+	} else if raw[0] == '"' {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return Int64{}, fmt.Errorf("invalid string %s", truncate(text, 40))
@@ -243,6 +233,17 @@ func parseInt64(raw json.RawMessage) (Int64, error) {
 		}
 	}
 	return Int64{Value: v, Valid: true}, nil
+}
+
+// plainASCII reports whether b, the inside of a valid JSON string, is its
+// own unquoted value: printable ASCII without escapes.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	return true
 }
 
 // integralNumber returns the value of a JSON number such as 2.0 or

@@ -28,15 +28,16 @@ type loggingTransport struct {
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	start := time.Now()
+	url := req.URL.Redacted() // once: it builds a string
 	tflog.Debug(ctx, "HTTP request", map[string]any{
 		"http_method":  req.Method,
-		"http_url":     req.URL.Redacted(),
+		"http_url":     url,
 		"http_headers": redactHeaders(req.Header),
 	})
 	resp, err := t.base.RoundTrip(req)
 	fields := map[string]any{
 		"http_method":      req.Method,
-		"http_url":         req.URL.Redacted(),
+		"http_url":         url,
 		"http_duration_ms": time.Since(start).Milliseconds(),
 	}
 	if err != nil {
