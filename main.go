@@ -4,6 +4,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -19,9 +20,14 @@ const address = "registry.terraform.io/f6c119bb/servicestage"
 //go:generate bash scripts/docs.sh
 
 func main() {
-	var debug bool
+	var debug, showVersion bool
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers like delve")
+	flag.BoolVar(&showVersion, "version", false, "print the version and exit")
 	flag.Parse()
+	if showVersion {
+		fmt.Println("terraform-provider-servicestage", version)
+		return
+	}
 
 	// tf6server.Serve is what providerserver.Serve runs for protocol 6; it is
 	// called directly to serve the provider through NewProtocol6Server.
