@@ -232,7 +232,8 @@ func TestAccAuth_wrongSecretKey(t *testing.T) {
 	srv, url := withTask(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ErrorCheck: errorWithout(t, errorPattern(`Authentication rejected`, `HTTP 401`, `APIGW\.0301`,
+		ErrorCheck: errorWithout(t, errorPattern(`Authentication rejected`, `rejected the request's AK/SK signature`,
+			`HTTP 401`, `APIGW\.0301`,
 			`error_msg "Incorrect IAM authentication information: verify aksk signature fail`,
 			`request ID [0-9a-f]{32}`,
 			`Check access_key and secret_key \(HW_ACCESS_KEY, HW_SECRET_KEY\)`,

@@ -38,7 +38,11 @@ func readErrorDiagnostic(err error, releasePlanID, projectID string, method auth
 			fmt.Sprintf("Release task %q was not found in project %q (%s).\n\nCheck release_plan_id, and that project_id (or the provider's project_id / HW_PROJECT_ID) is the project the release task belongs to.",
 				releasePlanID, projectID, statusLine(apiErr)))
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
-		detail := fmt.Sprintf("ServiceStage refused the credentials: %s.\n\n%s", err, checkCredentials(method))
+		refused := "ServiceStage refused the credentials"
+		if apiErr.SignatureRejected() {
+			refused = "The API gateway rejected the request's AK/SK signature"
+		}
+		detail := fmt.Sprintf("%s: %s.\n\n%s", refused, err, checkCredentials(method))
 		if canonical := apiErr.CanonicalRequest(); canonical != "" {
 			detail += "\n\nThe gateway's canonical request was:\n" + canonical
 		}

@@ -1,7 +1,6 @@
 package servicestage
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -81,12 +80,6 @@ func (e *APIError) CanonicalRequest() string {
 // Throttled reports the gateway's rate-limit answer.
 func (e *APIError) Throttled() bool {
 	return e.StatusCode == http.StatusTooManyRequests || e.Code == "APIGW.0308"
-}
-
-// IsNotFound reports whether err is an APIError meaning "no such release task".
-func IsNotFound(err error) bool {
-	var ae *APIError
-	return errors.As(err, &ae) && ae.NotFound()
 }
 
 // NewAPIError builds the error for a non-2xx response from its status,

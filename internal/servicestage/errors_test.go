@@ -1,7 +1,6 @@
 package servicestage
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -164,12 +163,6 @@ func TestAPIErrorNotFound(t *testing.T) {
 		if got := e.NotFound(); got != tt.want {
 			t.Errorf("HTTP %d %q: NotFound() = %v, want %v", tt.status, tt.code, got, tt.want)
 		}
-		if got := IsNotFound(fmt.Errorf("wrapped: %w", e)); got != tt.want {
-			t.Errorf("HTTP %d %q: IsNotFound(wrapped) = %v, want %v", tt.status, tt.code, got, tt.want)
-		}
-	}
-	if IsNotFound(fmt.Errorf("plain")) || IsNotFound(nil) {
-		t.Error("IsNotFound is true for a non-API error")
 	}
 }
 
