@@ -3,7 +3,6 @@ module github.com/f6c119bb/terraform-provider-servicestage
 go 1.26.8
 
 require (
-	github.com/go-json-experiment/json v1.27.2
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/hashicorp/terraform-plugin-framework v1.19.0
 	github.com/hashicorp/terraform-plugin-framework-timeouts v0.7.0

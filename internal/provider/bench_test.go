@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"runtime"
 	"syscall"
@@ -20,9 +21,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
@@ -151,7 +150,7 @@ func newReadBench(b *testing.B, s settings) *readBench {
 	if diags.HasError() {
 		b.Fatalf("newProviderData: %v", diags)
 	}
-	ds := &deployInfoDataSource{data: data}
+	ds := &deployInfoDataSource{dataSource{data: data}}
 	var sresp datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sresp)
 	objType := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
@@ -171,7 +170,7 @@ func newReadBench(b *testing.B, s settings) *readBench {
 }
 
 // read runs the data source's Read: GetDeployInfo through the provider's
-// transport stack, flattenDeployInfo and the state value Read stores.
+// transport stack, and the state it stores.
 func (r *readBench) read(ctx context.Context) error {
 	resp := datasource.ReadResponse{State: r.state}
 	r.ds.Read(ctx, datasource.ReadRequest{Config: r.config}, &resp)
@@ -261,10 +260,10 @@ func BenchmarkFloorDecodeMap(b *testing.B) {
 }
 
 // BenchmarkDecodeFlatten is the CPU side of a read, without HTTP: decoding
-// a body of n components and flattening it to the framework's values
-// (stage=flatten), and also building the state value as Read does
-// (stage=state). ns/component should stay flat from 100 to 10,000
-// components (no quadratic work).
+// a body of n components and converting it to the framework's values
+// (stage=flatten), and also storing them as Read does (stage=state).
+// ns/component should stay flat from 100 to 10,000 components (no
+// quadratic work).
 func BenchmarkDecodeFlatten(b *testing.B) {
 	for _, withState := range []bool{false, true} {
 		stage := map[bool]string{false: "flatten", true: "state"}[withState]
@@ -273,12 +272,10 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 				ctx := context.Background()
 				body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
 				r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", token: testToken})
-				// The model as Read has it before flattening: the configuration.
-				var config deployInfoModel
-				if diags := r.config.Get(ctx, &config); diags.HasError() {
-					b.Fatalf("Config.Get: %v", diags)
+				config, diags := configValues(ctx, r.config)
+				if diags.HasError() {
+					b.Fatalf("configValues: %v", diags)
 				}
-				typ := r.config.Raw.Type()
 
 				b.ReportAllocs()
 				b.SetBytes(int64(len(body)))
@@ -288,226 +285,19 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					// As Read does it.
-					m := config
-					flattenDeployInfo(info, &m)
+					values := maps.Clone(config)
+					setAPI(values, deployInfoObject, info)
 					if !withState {
 						continue
 					}
 					state := r.state
-					if state.Raw, err = m.stateValue(ctx, typ); err != nil {
-						b.Fatal(err)
+					if diags := values.save(ctx, &state); diags.HasError() {
+						b.Fatal(diags)
 					}
 				}
 				reportCPU(b, cpu)
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/component")
 			})
 		}
-	}
-}
-
-// TestStateValueMatchesStateSet checks that the hand-written conversion Read
-// uses (stateValue, for speed) gives exactly what the framework's reflection
-// (State.Set of the model) gives, nulls, empty lists and timeouts included.
-func TestStateValueMatchesStateSet(t *testing.T) {
-	ctx := context.Background()
-	var sresp datasource.SchemaResponse
-	(&deployInfoDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &sresp)
-	typ := sresp.Schema.Type().TerraformType(ctx)
-	objType := typ.(tftypes.Object)
-
-	configWith := func(timeouts tftypes.Value) deployInfoModel {
-		attrs := make(map[string]tftypes.Value, len(objType.AttributeTypes))
-		for name, at := range objType.AttributeTypes {
-			attrs[name] = tftypes.NewValue(at, nil)
-		}
-		attrs["release_plan_id"] = tftypes.NewValue(tftypes.String, benchTask)
-		attrs["timeouts"] = timeouts
-		var m deployInfoModel
-		config := tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(objType, attrs)}
-		if diags := config.Get(ctx, &m); diags.HasError() {
-			t.Fatalf("Config.Get: %v", diags)
-		}
-		return m
-	}
-	timeoutsType := objType.AttributeTypes["timeouts"].(tftypes.Object)
-	withTimeout := tftypes.NewValue(timeoutsType, map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, "30s")})
-
-	var models []deployInfoModel
-	for _, n := range []int{0, 1, 7} {
-		for _, timeouts := range []tftypes.Value{tftypes.NewValue(timeoutsType, nil), withTimeout} {
-			info, err := servicestage.DecodeDeployInfo(emulator.DeployInfoJSON(benchTask, benchComponents(n)...))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := configWith(timeouts)
-			m.ProjectID = optionalString(testProject)
-			flattenDeployInfo(info, &m)
-			models = append(models, m)
-		}
-	}
-	models = append(models, configWith(tftypes.NewValue(timeoutsType, nil))) // nil lists, unflattened
-
-	for i, m := range models {
-		want := tfsdk.State{Schema: sresp.Schema}
-		if diags := want.Set(ctx, &m); diags.HasError() {
-			t.Fatalf("model %d: State.Set: %v", i, diags)
-		}
-		got, err := m.stateValue(ctx, typ)
-		if err != nil {
-			t.Fatalf("model %d: stateValue: %v", i, err)
-		}
-		if !got.Equal(want.Raw) {
-			diffs, _ := got.Diff(want.Raw)
-			t.Errorf("model %d: stateValue differs from State.Set: %v", i, diffs)
-		}
-	}
-}
-
-// TestReadArgumentsMatchesConfigGet checks that reading the arguments one by
-// one (readArguments, for speed) gives what Config.Get of the model gives.
-func TestReadArgumentsMatchesConfigGet(t *testing.T) {
-	ctx := context.Background()
-	var sresp datasource.SchemaResponse
-	(&deployInfoDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &sresp)
-	objType := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	timeoutsType := objType.AttributeTypes["timeouts"].(tftypes.Object)
-
-	for i, args := range []map[string]tftypes.Value{
-		{"release_plan_id": tftypes.NewValue(tftypes.String, benchTask)},
-		{
-			"release_plan_id":     tftypes.NewValue(tftypes.String, benchTask),
-			"project_id":          tftypes.NewValue(tftypes.String, testProject),
-			"wait_for_completion": tftypes.NewValue(tftypes.Bool, true),
-			"timeouts":            tftypes.NewValue(timeoutsType, map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, "30s")}),
-		},
-		{
-			"release_plan_id":     tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
-			"wait_for_completion": tftypes.NewValue(tftypes.Bool, false),
-			"timeouts":            tftypes.NewValue(timeoutsType, map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, nil)}),
-		},
-		{
-			"release_plan_id":     tftypes.NewValue(tftypes.String, benchTask),
-			"project_id":          tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
-			"wait_for_completion": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue),
-			"timeouts":            tftypes.NewValue(timeoutsType, tftypes.UnknownValue),
-		},
-		{
-			"release_plan_id": tftypes.NewValue(tftypes.String, ""),
-			"timeouts":        tftypes.NewValue(timeoutsType, map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}),
-		},
-	} {
-		attrs := make(map[string]tftypes.Value, len(objType.AttributeTypes))
-		for name, at := range objType.AttributeTypes {
-			attrs[name] = tftypes.NewValue(at, nil)
-		}
-		for name, v := range args {
-			attrs[name] = v
-		}
-		config := tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(objType, attrs)}
-		var want deployInfoModel
-		if diags := config.Get(ctx, &want); diags.HasError() {
-			t.Fatalf("config %d: Config.Get: %v", i, diags)
-		}
-		got, diags := readArguments(ctx, config)
-		if diags.HasError() {
-			t.Fatalf("config %d: readArguments: %v", i, diags)
-		}
-		if !got.ReleasePlanID.Equal(want.ReleasePlanID) || !got.ProjectID.Equal(want.ProjectID) ||
-			!got.WaitForCompletion.Equal(want.WaitForCompletion) || !got.Timeouts.Equal(want.Timeouts) {
-			t.Errorf("config %d: readArguments = %+v, Config.Get = %+v", i, got, want)
-		}
-	}
-}
-
-// TestReleasingServerLetsGoOfRPCContexts checks what NewProtocol6Server is
-// for: after hundreds of reads the provider no longer holds each RPC's
-// context. Every read here runs in a context carrying 256 KiB, as a stand-in
-// for the loggers and gRPC stream a real RPC's context carries.
-func TestReleasingServerLetsGoOfRPCContexts(t *testing.T) {
-	ctx := context.Background()
-	srv := emulator.New()
-	srv.AddToken(testToken, testProject, time.Now().Add(time.Hour))
-	srv.AddTask(testProject, benchTask, emulator.Step{Body: emulator.DeployInfoJSON(benchTask, benchComponents(benchComponentCount)...)})
-	ts := srv.Start()
-	t.Cleanup(ts.Close)
-
-	const reads, ballast = 40, 256 << 10
-	type ballastKey struct{}
-	retained := func(server tfprotov6.ProviderServer) uint64 {
-		schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		dynamic := func(typ tftypes.Type, set map[string]string) *tfprotov6.DynamicValue {
-			attrs := map[string]tftypes.Value{}
-			for name, at := range typ.(tftypes.Object).AttributeTypes {
-				attrs[name] = tftypes.NewValue(at, nil)
-			}
-			for name, v := range set {
-				attrs[name] = tftypes.NewValue(tftypes.String, v)
-			}
-			dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return &dv
-		}
-		configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
-			Config: dynamic(schemas.Provider.ValueType(), map[string]string{"endpoint": ts.URL, "token": testToken, "project_id": testProject}),
-		})
-		if err != nil || len(configured.Diagnostics) > 0 {
-			t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
-		}
-		typeName := "servicestage_release_plan_deploy_info"
-		config := dynamic(schemas.DataSourceSchemas[typeName].ValueType(), map[string]string{"release_plan_id": benchTask})
-
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		for range reads {
-			// An RPC's context: cancelled when the RPC returns, as gRPC does.
-			rpcCtx, cancel := context.WithCancel(context.WithValue(ctx, ballastKey{}, make([]byte, ballast)))
-			resp, err := server.ReadDataSource(rpcCtx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: config})
-			cancel()
-			if err != nil || len(resp.Diagnostics) > 0 {
-				t.Fatalf("ReadDataSource: %v %v", err, resp.Diagnostics)
-			}
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		runtime.KeepAlive(server) // A served provider lives on after its reads.
-		return after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
-	}
-
-	framework := retained(providerserver.NewProtocol6(New("test")())())
-	ours := retained(NewProtocol6Server("test")())
-	t.Logf("after %d reads with %d KiB contexts: framework server retains %d KiB, NewProtocol6Server %d KiB",
-		reads, ballast>>10, framework>>10, ours>>10)
-	if ours > reads*ballast/4 {
-		t.Errorf("NewProtocol6Server retains %d KiB after %d reads; want well under %d KiB", ours>>10, reads, reads*ballast>>10)
-	}
-}
-
-// TestReleasableContext checks that a released context forwards
-// cancellation while the RPC runs and holds nothing after.
-func TestReleasableContext(t *testing.T) {
-	type key struct{}
-	parent, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
-	ctx, release := releasable(parent)
-	child, cancelChild := context.WithCancel(ctx)
-	defer cancelChild()
-	if ctx.Value(key{}) != "v" || ctx.Err() != nil {
-		t.Fatalf("before release: value %v, err %v", ctx.Value(key{}), ctx.Err())
-	}
-	cancel()
-	select {
-	case <-child.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("cancelling the RPC's context did not cancel a context derived from the releasable one")
-	}
-	release()
-	if ctx.Value(key{}) != nil || ctx.Err() != context.Canceled {
-		t.Errorf("after release: value %v, err %v; want nil, context.Canceled", ctx.Value(key{}), ctx.Err())
 	}
 }

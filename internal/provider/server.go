@@ -14,13 +14,11 @@ import (
 // one fix for a plan of hundreds of data sources: it hands the framework a
 // context that lets go of the RPC's own context once the RPC returns.
 //
-// terraform-plugin-framework (v1.19, internal/proto6server registerContext)
-// keeps the cancel func of every RPC's context until StopProvider, which
-// Terraform sends only on Ctrl-C. Each keeps the RPC's whole context chain
-// alive: its loggers, its gRPC stream, about 40 KB. At 500 data sources that
-// is 60 MiB of provider RSS instead of 29 MiB (BENCHMARKS.md). Cancellation
-// and StopProvider work as before. Drop this once the framework releases
-// contexts itself.
+// terraform-plugin-framework keeps the cancel func of every RPC's context
+// until StopProvider, which Terraform sends only on Ctrl-C, and so each RPC's
+// whole context chain (loggers, gRPC stream) for the life of the provider
+// (DESIGN.md). Cancellation and StopProvider work as before. Drop this once
+// TestReleasingServerLetsGoOfRPCContexts says the framework lets go itself.
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return protocol6Server(New(version))
 }

@@ -64,12 +64,12 @@ func fakeAnswers(infos ...*servicestage.DeployInfo) *fakeRelease {
 	return f
 }
 
-func fakeDeployInfo(components ...servicestage.Component) *servicestage.DeployInfo {
+func fakeDeployInfo(components ...*servicestage.Component) *servicestage.DeployInfo {
 	return &servicestage.DeployInfo{ID: testReleasePlan, Components: components}
 }
 
-func fakeComponent(name, jobStatus, rollbackJobStatus string) servicestage.Component {
-	return servicestage.Component{Name: name, JobStatus: jobStatus, RollbackJobStatus: rollbackJobStatus}
+func fakeComponent(name, jobStatus, rollbackJobStatus string) *servicestage.Component {
+	return &servicestage.Component{Name: name, JobStatus: jobStatus, RollbackJobStatus: rollbackJobStatus}
 }
 
 var (

@@ -90,22 +90,31 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 
 // GetDeployInfo reads the deployment information of one release task.
 func (c *Client) GetDeployInfo(ctx context.Context, projectID, releasePlanID string) (*DeployInfo, error) {
-	op := fmt.Sprintf("reading deploy info of release task %q in project %q", releasePlanID, projectID)
-	if err := ValidateID(projectID); err != nil {
-		return nil, fmt.Errorf("%s: project_id %w", op, err)
+	return fetch(ctx, c, fmt.Sprintf("reading deploy info of release task %q in project %q", releasePlanID, projectID), DecodeDeployInfo,
+		[]pathID{{"project_id", projectID}, {"release_plan_id", releasePlanID}},
+		"v3", projectID, "cas", "release-plans", releasePlanID, "deploy-info")
+}
+
+// pathID is an ID that goes into a request path, and the argument it came from.
+type pathID struct{ attribute, value string }
+
+// fetch checks that every ID is one path segment, GETs the path made of
+// segments and decodes a 2xx body; op says what is attempted, for errors.
+func fetch[T any](ctx context.Context, c *Client, op string, decodeBody func([]byte) (*T, error), ids []pathID, segments ...string) (*T, error) {
+	for _, id := range ids {
+		if err := ValidateID(id.value); err != nil {
+			return nil, fmt.Errorf("%s: %s %w", op, id.attribute, err)
+		}
 	}
-	if err := ValidateID(releasePlanID); err != nil {
-		return nil, fmt.Errorf("%s: release_plan_id %w", op, err)
-	}
-	body, header, err := c.get(ctx, op, "v3", projectID, "cas", "release-plans", releasePlanID, "deploy-info")
+	body, header, err := c.get(ctx, op, segments...)
 	if err != nil {
 		return nil, err
 	}
-	info, err := DecodeDeployInfo(body)
+	v, err := decodeBody(body)
 	if err != nil {
 		return nil, fmt.Errorf("%s (request ID %s): %w", op, orNone(header.Get("X-Request-Id")), err)
 	}
-	return info, nil
+	return v, nil
 }
 
 // get performs a GET on the endpoint plus the given path segments, with

@@ -121,7 +121,7 @@ func TestGetDeployInfoRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	if info.ID != testTask || len(info.Components) != 1 || info.Components[0].Seq != (Int64{2, true}) ||
-		info.Components[0].StartTime != (Int64{1722933924962, true}) {
+		info.Components[0].StartTime.Int64 != (Int64{1722933924962, true}) {
 		t.Errorf("got %+v", info)
 	}
 	if r.count() != 1 {

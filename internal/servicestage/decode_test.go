@@ -25,7 +25,7 @@ func TestDecodeDeployInfoExampleResponse(t *testing.T) {
 	}
 	want := &DeployInfo{
 		ID: "716eda33-dbc6-47f3-953f-29119edd5e5c",
-		Components: []Component{{
+		Components: []*Component{{
 			ID:        "df49e875-000c-4d69-8f45-c4f384549e1b",
 			Name:      "sch",
 			Version:   "2024.0802.18390",
@@ -33,8 +33,8 @@ func TestDecodeDeployInfoExampleResponse(t *testing.T) {
 			Status:    "RUNNING",
 			JobID:     "JOB6999c66d-cb39-4c46-9f98-893b704300e0",
 			JobStatus: "SUCCEEDED",
-			StartTime: Int64{Value: 1722933924962, Valid: true},
-			EndTime:   Int64{Value: 1722933950018, Valid: true},
+			StartTime: Time{Int64{Value: 1722933924962, Valid: true}},
+			EndTime:   Time{Int64{Value: 1722933950018, Valid: true}},
 			// rollback_* are null or 0 in the example: all "not set".
 		}},
 	}
@@ -95,7 +95,7 @@ func decodeOne(t *testing.T, overrides map[string]string) Component {
 	if len(info.Components) != 1 {
 		t.Fatalf("got %d components, want 1", len(info.Components))
 	}
-	return info.Components[0]
+	return *info.Components[0]
 }
 
 func TestDecodeDeployInfoSeq(t *testing.T) {
@@ -156,10 +156,10 @@ func TestDecodeDeployInfoTimes(t *testing.T) {
 	}
 	fields := []string{"start_time", "end_time", "rollback_start_time", "rollback_end_time"}
 	get := map[string]func(Component) Int64{
-		"start_time":          func(c Component) Int64 { return c.StartTime },
-		"end_time":            func(c Component) Int64 { return c.EndTime },
-		"rollback_start_time": func(c Component) Int64 { return c.RollbackStartTime },
-		"rollback_end_time":   func(c Component) Int64 { return c.RollbackEndTime },
+		"start_time":          func(c Component) Int64 { return c.StartTime.Int64 },
+		"end_time":            func(c Component) Int64 { return c.EndTime.Int64 },
+		"rollback_start_time": func(c Component) Int64 { return c.RollbackStartTime.Int64 },
+		"rollback_end_time":   func(c Component) Int64 { return c.RollbackEndTime.Int64 },
 	}
 	for _, field := range fields {
 		for _, tt := range tests {
@@ -312,8 +312,8 @@ func TestDecodeDeployInfoRejectsNonIntegers(t *testing.T) {
 			if !errors.As(err, &de) {
 				t.Fatalf("%s %s: got error %v, want a *DecodeError", tt.field, tt.raw, err)
 			}
-			if de.Component != 1 || de.ComponentName != "api" || de.Field != tt.field {
-				t.Errorf("got component %d %q field %q, want 1 \"api\" %q", de.Component, de.ComponentName, de.Field, tt.field)
+			if de.Index != 1 || de.Name != "api" || de.Field != tt.field {
+				t.Errorf("got component %d %q field %q, want 1 \"api\" %q", de.Index, de.Name, de.Field, tt.field)
 			}
 			msg := err.Error()
 			for _, want := range []string{"component 1", `"api"`, `"` + tt.field + `"`} {
@@ -345,8 +345,8 @@ func TestDecodeDeployInfoWrongTypes(t *testing.T) {
 			if !errors.As(err, &de) {
 				t.Fatalf("got %v, want a *DecodeError", err)
 			}
-			if de.Field != tt.wantField || de.Component != tt.wantComponent {
-				t.Errorf("got component %d field %q, want %d %q (%v)", de.Component, de.Field, tt.wantComponent, tt.wantField, err)
+			if de.Field != tt.wantField || de.Index != tt.wantComponent {
+				t.Errorf("got component %d field %q, want %d %q (%v)", de.Index, de.Field, tt.wantComponent, tt.wantField, err)
 			}
 		})
 	}
@@ -356,7 +356,7 @@ func TestDecodeDeployInfoNullComponent(t *testing.T) {
 	t.Parallel()
 	_, err := DecodeDeployInfo(body(component(nil), "null"))
 	var de *DecodeError
-	if !errors.As(err, &de) || de.Component != 1 {
+	if !errors.As(err, &de) || de.Index != 1 {
 		t.Fatalf("got %v, want a *DecodeError for component 1", err)
 	}
 	if !strings.Contains(err.Error(), "component 1") || !strings.Contains(err.Error(), "null") {

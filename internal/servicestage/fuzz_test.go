@@ -43,14 +43,14 @@ func checkStatusInvariants(t *testing.T, info *DeployInfo) {
 	failed := 0
 	for i, c := range info.Components {
 		for name, v := range map[string]Int64{
-			"start_time": c.StartTime, "end_time": c.EndTime,
-			"rollback_start_time": c.RollbackStartTime, "rollback_end_time": c.RollbackEndTime,
+			"start_time": c.StartTime.Int64, "end_time": c.EndTime.Int64,
+			"rollback_start_time": c.RollbackStartTime.Int64, "rollback_end_time": c.RollbackEndTime.Int64,
 		} {
 			if v.Valid && v.Value == 0 {
 				t.Errorf("component %d: %s is a valid 0, want null", i, name)
 			}
 		}
-		for name, v := range map[string]Int64{"seq": c.Seq, "start_time": c.StartTime, "end_time": c.EndTime} {
+		for name, v := range map[string]Int64{"seq": c.Seq, "start_time": c.StartTime.Int64, "end_time": c.EndTime.Int64} {
 			if !v.Valid && v.Value != 0 {
 				t.Errorf("component %d: %s is null but holds %d", i, name, v.Value)
 			}
@@ -112,8 +112,8 @@ func checkAgainstReference(t *testing.T, body []byte, info *DeployInfo) {
 			}
 		}
 		ints := map[string]Int64{
-			"seq": c.Seq, "start_time": c.StartTime, "end_time": c.EndTime,
-			"rollback_start_time": c.RollbackStartTime, "rollback_end_time": c.RollbackEndTime,
+			"seq": c.Seq, "start_time": c.StartTime.Int64, "end_time": c.EndTime.Int64,
+			"rollback_start_time": c.RollbackStartTime.Int64, "rollback_end_time": c.RollbackEndTime.Int64,
 		}
 		for field, got := range ints {
 			v, ok := lookup(m, field)

@@ -55,8 +55,8 @@ func (d *DeployInfo) FailedComponents() []string {
 }
 
 // PendingComponents returns the components with a pending job.
-func (d *DeployInfo) PendingComponents() []Component {
-	var pending []Component
+func (d *DeployInfo) PendingComponents() []*Component {
+	var pending []*Component
 	for _, c := range d.Components {
 		if c.Pending() {
 			pending = append(pending, c)

@@ -41,33 +41,33 @@ func TestComponentPendingAndFailed(t *testing.T) {
 
 func TestDeployInfoStatus(t *testing.T) {
 	t.Parallel()
-	comp := func(name, job, rollback string) Component {
-		return Component{Name: name, JobStatus: job, RollbackJobStatus: rollback}
+	comp := func(name, job, rollback string) *Component {
+		return &Component{Name: name, JobStatus: job, RollbackJobStatus: rollback}
 	}
 	tests := []struct {
 		name          string
-		components    []Component
+		components    []*Component
 		completed     bool
 		allSucceeded  bool
 		failed        []string
 		pendingByName []string
 	}{
 		{"no components", nil, true, false, []string{}, nil},
-		{"one succeeded", []Component{comp("a", "SUCCEEDED", "")}, true, true, []string{}, nil},
-		{"all succeeded", []Component{comp("a", "SUCCEEDED", ""), comp("b", "SUCCEEDED", "")}, true, true, []string{}, nil},
-		{"one running", []Component{comp("a", "SUCCEEDED", ""), comp("b", "RUNNING", "")}, false, false, []string{}, []string{"b"}},
-		{"one failed", []Component{comp("a", "SUCCEEDED", ""), comp("b", "FAILED", "")}, true, false, []string{"b"}, nil},
-		{"unknown status", []Component{comp("a", "WAITING_APPROVAL", "")}, false, false, []string{}, []string{"a"}},
-		{"rollback pending", []Component{comp("a", "FAILED", "RUNNING")}, false, false, []string{"a"}, []string{"a"}},
+		{"one succeeded", []*Component{comp("a", "SUCCEEDED", "")}, true, true, []string{}, nil},
+		{"all succeeded", []*Component{comp("a", "SUCCEEDED", ""), comp("b", "SUCCEEDED", "")}, true, true, []string{}, nil},
+		{"one running", []*Component{comp("a", "SUCCEEDED", ""), comp("b", "RUNNING", "")}, false, false, []string{}, []string{"b"}},
+		{"one failed", []*Component{comp("a", "SUCCEEDED", ""), comp("b", "FAILED", "")}, true, false, []string{"b"}, nil},
+		{"unknown status", []*Component{comp("a", "WAITING_APPROVAL", "")}, false, false, []string{}, []string{"a"}},
+		{"rollback pending", []*Component{comp("a", "FAILED", "RUNNING")}, false, false, []string{"a"}, []string{"a"}},
 		{
 			"succeeded but its rollback is pending",
-			[]Component{comp("a", "SUCCEEDED", "RUNNING")},
+			[]*Component{comp("a", "SUCCEEDED", "RUNNING")},
 			false, true, []string{}, []string{"a"},
 		},
-		{"rollback failed", []Component{comp("a", "SUCCEEDED", "FAILED")}, true, true, []string{"a"}, nil},
+		{"rollback failed", []*Component{comp("a", "SUCCEEDED", "FAILED")}, true, true, []string{"a"}, nil},
 		{
 			"failed names in API order, duplicates kept",
-			[]Component{
+			[]*Component{
 				comp("zeta", "FAILED", ""), comp("ok", "SUCCEEDED", ""), comp("alpha", "SUCCEEDED", "FAILED"),
 				comp("mid", "RUNNING", ""), comp("beta", "FAILED", "SUCCEEDED"), comp("zeta", "FAILED", ""),
 			},

@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// apiObject is a ServiceStage response object as Terraform sees it: computed
+// attributes derived once from its Go type in internal/servicestage, where
+// each API field is declared with its JSON name, tolerant type and doc. The
+// attribute is named by the field's tfsdk tag, else its JSON name.
+type apiObject struct {
+	fields    []apiField
+	attrTypes map[string]attr.Type
+}
+
+type apiField struct {
+	name, doc string
+	index     []int
+	kind      fieldKind
+	elem      *apiObject // the element of a list
+}
+
+type fieldKind int
+
+const (
+	stringField fieldKind = iota
+	int64Field
+	listField
+)
+
+// optionalInt64 is what servicestage.Int64 and servicestage.Time have.
+type optionalInt64 interface{ Get() (int64, bool) }
+
+var optionalInt64Type = reflect.TypeFor[optionalInt64]()
+
+// newAPIObject derives the attributes of T. It panics on a field it cannot
+// map, which only a change to internal/servicestage can cause and every test
+// of the schema reveals.
+func newAPIObject[T any]() *apiObject { return apiObjectOf(reflect.TypeFor[T]()) }
+
+func apiObjectOf(t reflect.Type) *apiObject {
+	o := &apiObject{attrTypes: map[string]attr.Type{}}
+	for _, f := range reflect.VisibleFields(t) {
+		jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous || !f.IsExported() || jsonName == "" || jsonName == "-" {
+			continue
+		}
+		af := apiField{name: jsonName, doc: f.Tag.Get("doc"), index: f.Index}
+		if name := f.Tag.Get("tfsdk"); name != "" {
+			af.name = name
+		}
+		switch {
+		case af.doc == "":
+			panic(fmt.Sprintf("provider: %s.%s has no doc tag", t, f.Name))
+		case f.Type.Kind() == reflect.String:
+			af.kind, o.attrTypes[af.name] = stringField, types.StringType
+		case f.Type.Implements(optionalInt64Type):
+			af.kind, o.attrTypes[af.name] = int64Field, types.Int64Type
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Pointer:
+			af.kind, af.elem = listField, apiObjectOf(f.Type.Elem().Elem())
+			o.attrTypes[af.name] = types.ListType{ElemType: af.elem.objectType()}
+		default:
+			panic(fmt.Sprintf("provider: %s.%s has type %s, which has no attribute type", t, f.Name, f.Type))
+		}
+		o.fields = append(o.fields, af)
+	}
+	return o
+}
+
+func (o *apiObject) objectType() types.ObjectType { return types.ObjectType{AttrTypes: o.attrTypes} }
+
+// attributes is the schema of the object's fields, all computed.
+func (o *apiObject) attributes() map[string]schema.Attribute {
+	attrs := make(map[string]schema.Attribute, len(o.fields))
+	for _, f := range o.fields {
+		switch f.kind {
+		case stringField:
+			attrs[f.name] = schema.StringAttribute{Computed: true, MarkdownDescription: f.doc}
+		case int64Field:
+			attrs[f.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: f.doc}
+		case listField:
+			attrs[f.name] = f.elem.listAttribute(f.doc)
+		}
+	}
+	return attrs
+}
+
+// listAttribute is a computed list of these objects.
+func (o *apiObject) listAttribute(doc string) schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: doc,
+		NestedObject:        schema.NestedAttributeObject{Attributes: o.attributes()},
+	}
+}
+
+// setValues puts the values of v's fields into values: "" and unset numbers
+// become null, as the contract's mapping rules say.
+func (o *apiObject) setValues(values map[string]attr.Value, v reflect.Value) {
+	for _, f := range o.fields {
+		fv := v.FieldByIndex(f.index)
+		switch f.kind {
+		case stringField:
+			values[f.name] = optionalString(fv.String())
+		case int64Field:
+			values[f.name] = types.Int64Null()
+			if n, ok := fv.Interface().(optionalInt64).Get(); ok {
+				values[f.name] = types.Int64Value(n)
+			}
+		case listField:
+			values[f.name] = f.elem.listValue(fv)
+		}
+	}
+}
+
+// listValue converts a slice of pointers to these objects.
+func (o *apiObject) listValue(slice reflect.Value) types.List {
+	elems := make([]attr.Value, slice.Len())
+	for i := range elems {
+		values := make(map[string]attr.Value, len(o.fields))
+		o.setValues(values, slice.Index(i).Elem())
+		elems[i] = types.ObjectValueMust(o.attrTypes, values)
+	}
+	return types.ListValueMust(o.objectType(), elems)
+}
+
+// listOf converts a slice of API objects of this type.
+func listOf[T any](o *apiObject, items []*T) types.List { return o.listValue(reflect.ValueOf(items)) }
+
+// optionalString is null for "", which the API uses for "not set".
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

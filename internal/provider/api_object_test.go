@@ -1,0 +1,102 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+)
+
+func TestAPIObjectValues(t *testing.T) {
+	set := func(v int64) servicestage.Int64 { return servicestage.Int64{Value: v, Valid: true} }
+	info := &servicestage.DeployInfo{
+		ID: "task-1",
+		Components: []*servicestage.Component{
+			{
+				ID: "c1", Name: "api", Version: "1.0", Seq: set(1),
+				Status: "SUCCESS", JobID: "JOB-1", JobStatus: "SUCCEEDED",
+				StartTime: servicestage.Time{Int64: set(1722933924962)},
+				EndTime:   servicestage.Time{Int64: set(1722933950018)},
+			},
+			// A seq of 0 is a real batch number, unlike a time of 0 (decoded as unset).
+			{Name: "worker", Seq: set(0), JobStatus: "FAILED", RollbackStartTime: servicestage.Time{Int64: set(1722933960000)}},
+		},
+	}
+	values := stateValues{}
+	setAPI(values, deployInfoObject, info)
+
+	if values["id"] != types.StringValue("task-1") {
+		t.Errorf("id = %v", values["id"])
+	}
+	components := values["components"].(types.List).Elements()
+	if len(components) != 2 {
+		t.Fatalf("components = %d, want 2", len(components))
+	}
+	want0 := map[string]attr.Value{
+		"id": types.StringValue("c1"), "name": types.StringValue("api"), "version": types.StringValue("1.0"),
+		"seq": types.Int64Value(1), "status": types.StringValue("SUCCESS"), "job_id": types.StringValue("JOB-1"),
+		"job_status": types.StringValue("SUCCEEDED"), "start_time": types.Int64Value(1722933924962),
+		"end_time": types.Int64Value(1722933950018), "fail_message": types.StringNull(),
+		"rollback_job_id": types.StringNull(), "rollback_job_status": types.StringNull(),
+		"rollback_start_time": types.Int64Null(), "rollback_end_time": types.Int64Null(), "rollback_fail_message": types.StringNull(),
+	}
+	if !components[0].Equal(types.ObjectValueMust(deployInfoObject.fields[1].elem.attrTypes, want0)) {
+		t.Errorf("components[0] = %v\nwant %v", components[0], want0)
+	}
+	c1 := components[1].(types.Object).Attributes()
+	if c1["seq"] != types.Int64Value(0) || !c1["id"].IsNull() || !c1["end_time"].IsNull() ||
+		c1["rollback_start_time"] != types.Int64Value(1722933960000) {
+		t.Errorf("components[1] = %v", c1)
+	}
+}
+
+func TestAPIObjectEmptyList(t *testing.T) {
+	values := stateValues{}
+	setAPI(values, deployInfoObject, &servicestage.DeployInfo{})
+	// An empty list, not a null one: HCL can take length() of it.
+	if l := values["components"].(types.List); l.IsNull() || len(l.Elements()) != 0 || !values["id"].IsNull() {
+		t.Errorf("components = %v, id = %v; want an empty list and null", l, values["id"])
+	}
+}
+
+func TestAPIObjectSchema(t *testing.T) {
+	attrs := newAPIObject[servicestage.ReleasePlan]().attributes()
+	// Fields of the embedded summary come first-class; desc is renamed.
+	for name, want := range map[string]string{
+		"id": "string", "name": "string", "status": "string", "create_time": "int64",
+		"description": "string", "fail_strategy": "string", "components": "list",
+	} {
+		var got string
+		switch a := attrs[name].(type) {
+		case schema.StringAttribute:
+			got = "string"
+		case schema.Int64Attribute:
+			got = "int64"
+		case schema.ListNestedAttribute:
+			got = "list"
+			if _, ok := a.NestedObject.Attributes["component_id"].(schema.StringAttribute); !ok {
+				t.Errorf("components has no component_id: %v", a.NestedObject.Attributes)
+			}
+		}
+		if got != want || !attrs[name].IsComputed() || attrs[name].GetMarkdownDescription() == "" {
+			t.Errorf("%s: %s (computed %v), want a documented, computed %s", name, got, attrs[name] != nil && attrs[name].IsComputed(), want)
+		}
+	}
+	if _, ok := attrs["desc"]; ok {
+		t.Error("desc should be exposed as description only")
+	}
+}
+
+func TestAPIObjectRejectsUndocumentedFields(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("a field without a doc tag should be refused")
+		}
+	}()
+	newAPIObject[struct {
+		Name string `json:"name"`
+	}]()
+}
