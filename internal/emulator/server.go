@@ -120,9 +120,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Start serves the emulator on a loopback port and counts the TCP
 // connections it accepts. Close the returned server when done.
 func (s *Server) Start() *httptest.Server {
+	ts := s.unstarted()
+	ts.Start()
+	return ts
+}
+
+// unstarted is a test server for s that counts its connections.
+func (s *Server) unstarted() *httptest.Server {
 	ts := httptest.NewUnstartedServer(s)
 	ts.Config.ConnState = s.trackConn
-	ts.Start()
 	return ts
 }
 
