@@ -7,8 +7,11 @@ import (
 )
 
 // Step is one scripted answer to reads of a release task. A task's script is
-// a list of steps; each lasts Times reads or For time after the task's first
-// read (whichever is set), and the last step repeats forever.
+// a list of steps; each lasts Times reads (one when unset) or, when For is
+// set, that long from when it began (the task's first read for the first
+// step, else the end of the step before), and the last step repeats
+// forever. So a leading Step{For: d, Status: 503} is an outage of d from
+// the first read, after which the steps that follow play out in full.
 type Step struct {
 	Times int
 	For   time.Duration
@@ -53,9 +56,12 @@ type taskKey struct {
 type task struct {
 	// steps is the script; nil means the answer is rendered from the
 	// project's release plans at each read (list and details only).
-	steps     []Step
-	reads     int
-	firstRead time.Time
+	steps []Step
+	reads int // every read, for Reads
+
+	step      int       // the step answering now
+	stepReads int       // reads it has answered
+	stepStart time.Time // when it began
 }
 
 // AddTask scripts the answers for reads of release task id's deploy-info
@@ -92,27 +98,24 @@ func (s *Server) reads(key taskKey) int {
 // next picks the step for this read and advances the script.
 func (t *task) next(now time.Time) Step {
 	if t.reads == 0 {
-		t.firstRead = now
+		t.stepStart = now
 	}
 	t.reads++
-	elapsed := now.Sub(t.firstRead)
-	reads := 0
-	var spent time.Duration
-	for _, st := range t.steps[:len(t.steps)-1] {
+	for t.step < len(t.steps)-1 {
+		st := t.steps[t.step]
 		switch {
-		case st.For > 0:
-			spent += st.For
-			if elapsed < spent {
-				return st
-			}
+		case st.For > 0 && now.Sub(t.stepStart) >= st.For:
+			t.stepStart = t.stepStart.Add(st.For)
+		case st.For <= 0 && t.stepReads >= max(st.Times, 1):
+			t.stepStart = now
 		default:
-			reads += max(st.Times, 1)
-			if t.reads <= reads {
-				return st
-			}
+			t.stepReads++
+			return st
 		}
+		t.step++
+		t.stepReads = 0
 	}
-	return t.steps[len(t.steps)-1]
+	return t.steps[t.step]
 }
 
 // serve answers a read after the checks every ServiceStage endpoint makes,
