@@ -5,22 +5,30 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 )
 
-func TestStartTLS(t *testing.T) {
+// startTLS serves one task scripted with steps over HTTPS with a new TestCA.
+func startTLS(t *testing.T, steps ...emulator.Step) (*emulator.Server, *httptest.Server, *emulator.TestCA) {
+	t.Helper()
 	ca, err := emulator.NewTestCA()
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := emulator.New()
 	srv.AddToken(token, project, time.Now().Add(time.Hour))
-	srv.AddTask(project, releasePlan, emulator.Step{Body: emulator.DeployInfoJSON(releasePlan)})
+	srv.AddTask(project, releasePlan, steps...)
 	ts := srv.StartTLS(ca.ServerCert)
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return srv, ts, ca
+}
+
+func TestStartTLS(t *testing.T) {
+	srv, ts, ca := startTLS(t, emulator.Step{Body: emulator.DeployInfoJSON(releasePlan)})
 
 	t.Run("trusting the CA", func(t *testing.T) {
 		roots := x509.NewCertPool()
@@ -67,15 +75,7 @@ func TestStartTLS(t *testing.T) {
 
 // Faults that hijack the connection work over TLS too.
 func TestStartTLSFaultReset(t *testing.T) {
-	ca, err := emulator.NewTestCA()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := emulator.New()
-	srv.AddToken(token, project, time.Now().Add(time.Hour))
-	srv.AddTask(project, releasePlan, emulator.Step{Fault: emulator.FaultReset})
-	ts := srv.StartTLS(ca.ServerCert)
-	defer ts.Close()
+	srv, ts, _ := startTLS(t, emulator.Step{Fault: emulator.FaultReset})
 
 	resp, err := ts.Client().Do(withToken(t, ts.URL, token))
 	if err == nil {
