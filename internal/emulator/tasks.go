@@ -119,7 +119,7 @@ func (t *task) next(now time.Time) Step {
 }
 
 // serve answers a read after the checks every ServiceStage endpoint makes,
-// in the real API's order: Content-Type, project, then the task itself.
+// in this order: Content-Type, project, then the task itself.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, key taskKey) {
 	// The reference marks Content-Type mandatory even on these GETs.
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
