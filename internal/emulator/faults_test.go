@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -266,4 +267,79 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// FaultHang reads and authenticates the request, then sends not one byte
+// until the client hangs up; only then does the handler end.
+func TestFaultHangAcceptsAndNeverAnswers(t *testing.T) {
+	srv, url := scriptServer(t, emulator.Step{Fault: emulator.FaultHang})
+	host := strings.TrimPrefix(strings.SplitN(url, "/v3/", 2)[0], "http://")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	path := "/v3/" + strings.SplitN(url, "/v3/", 2)[1]
+	if _, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: "+host+"\r\nContent-Type: application/json\r\nX-Auth-Token: "+scriptToken+"\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	n, err := conn.Read(make([]byte, 1))
+	var netErr net.Error
+	if n != 0 || !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Fatalf("read %d bytes (%v), want nothing until the deadline", n, err)
+	}
+	if reads, reqs := srv.Reads(scriptProject, scriptTask), len(srv.Requests()); reads != 1 || reqs != 0 {
+		t.Errorf("while hanging: Reads %d, %d requests finished; want 1 and 0", reads, reqs)
+	}
+
+	conn.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for len(srv.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Auth != "token" || reqs[0].Status != 0 {
+		t.Errorf("after the client left: requests %+v, want one, authenticated by token, never answered (status 0)", reqs)
+	}
+}
+
+// An outage window scripted before the release steps: 503 for two seconds
+// from the first read, then every release step in turn.
+func TestOutageThenRelease(t *testing.T) {
+	clock := &fakeClock{now: time.Now()}
+	srv := emulator.New()
+	srv.Now = clock.Now
+	srv.AddToken(scriptToken, scriptProject, clock.Now().Add(24*time.Hour))
+	running := emulator.DeployInfoJSON(scriptTask, emulator.Component{Name: "api", JobStatus: "RUNNING"})
+	srv.AddTask(scriptProject, scriptTask,
+		emulator.Step{For: 2 * time.Second, Status: http.StatusServiceUnavailable, Body: []byte(`{"error_code":"APIGW.0206","error_msg":"backend unavailable"}`)},
+		emulator.Step{Times: 2, Body: running},
+		emulator.Step{For: time.Second, Status: http.StatusBadGateway},
+		emulator.Step{Body: scriptBody})
+	ts := srv.Start()
+	defer ts.Close()
+	url := ts.URL + "/v3/" + scriptProject + "/cas/release-plans/" + scriptTask + "/deploy-info"
+
+	for i, tc := range []struct {
+		after  time.Duration
+		status int
+		body   []byte
+	}{
+		{0, 503, nil}, {1900 * time.Millisecond, 503, nil},
+		{100 * time.Millisecond, 200, running}, {time.Hour, 200, running}, // Times counts reads, not time
+		{0, 502, nil}, {999 * time.Millisecond, 502, nil}, // the 502 window starts at its first read
+		{time.Millisecond, 200, scriptBody}, {0, 200, scriptBody},
+	} {
+		clock.advance(tc.after)
+		resp, err := scriptGet(context.Background(), http.DefaultClient, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || (tc.body != nil && string(body) != string(tc.body)) {
+			t.Errorf("read %d: HTTP %d %s, want %d %s", i+1, resp.StatusCode, body, tc.status, tc.body)
+		}
+	}
 }

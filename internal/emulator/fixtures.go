@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -43,11 +42,7 @@ func DeployInfoJSON(id string, components ...Component) []byte {
 			"rollback_fail_message": nullable(c.RollbackFailMessage),
 		})
 	}
-	body, err := json.Marshal(out)
-	if err != nil {
-		panic("emulator: " + err.Error()) // Only plain values are marshalled.
-	}
-	return body
+	return mustMarshal(out)
 }
 
 func nullable(s string) any {

@@ -27,7 +27,8 @@ type Request struct {
 	UserAgent string
 }
 
-// Server emulates ServiceStage's deploy-info API and IAM's token API.
+// Server emulates ServiceStage's release-task APIs (list, details,
+// deploy-info) and IAM's token API.
 type Server struct {
 	// Now is the clock used for signatures and tokens; tests may replace it.
 	Now func() time.Time
@@ -35,6 +36,7 @@ type Server struct {
 	mu       sync.Mutex
 	projects map[string]bool
 	tasks    map[taskKey]*task
+	plans    map[string][]ReleasePlan
 	tokens   map[string]issuedToken
 	keys     map[string]AccessKey
 	users    map[string]User
@@ -51,6 +53,7 @@ func New() *Server {
 		Now:      time.Now,
 		projects: map[string]bool{},
 		tasks:    map[taskKey]*task{},
+		plans:    map[string][]ReleasePlan{},
 		tokens:   map[string]issuedToken{},
 		keys:     map[string]AccessKey{},
 		users:    map[string]User{},
@@ -58,9 +61,31 @@ func New() *Server {
 	}
 }
 
-// deployInfoPath is the only ServiceStage path served. Segments are matched
-// on the escaped path, so an encoded "/" can never pass for a separator.
-var deployInfoPath = regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/deploy-info$`)
+// routes are the ServiceStage paths served: group 1 is the project, group
+// 2 (when present) the release task ID. Segments are matched on the escaped
+// path, so an encoded "/" can never pass for a separator.
+var routes = []struct {
+	path *regexp.Regexp
+	ep   endpoint
+}{
+	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans$`), planList},
+	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)$`), planDetails},
+	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/deploy-info$`), deployInfo},
+}
+
+// route finds the endpoint an escaped path names.
+func route(escapedPath string) (taskKey, bool) {
+	for _, rt := range routes {
+		if m := rt.path.FindStringSubmatch(escapedPath); m != nil {
+			key := taskKey{ep: rt.ep, project: m[1]}
+			if len(m) > 2 {
+				key.id = m[2]
+			}
+			return key, true
+		}
+	}
+	return taskKey{}, false
+}
 
 // ServeHTTP routes to IAM or ServiceStage.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -75,8 +100,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveIAMTokens(rec, r)
 		return
 	}
-	m := deployInfoPath.FindStringSubmatch(r.URL.EscapedPath())
-	if m == nil {
+	key, ok := route(r.URL.EscapedPath())
+	if !ok {
 		writeError(rec, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment")
 		return
 	}
@@ -84,20 +109,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment")
 		return
 	}
-	kind, ok := s.authenticate(rec, r, m[1])
+	kind, ok := s.authenticate(rec, r, key.project)
 	if !ok {
 		return
 	}
 	auth = kind
-	s.serveDeployInfo(rec, r, m[1], m[2])
+	s.serve(rec, r, key)
 }
 
 // Start serves the emulator on a loopback port and counts the TCP
 // connections it accepts. Close the returned server when done.
 func (s *Server) Start() *httptest.Server {
+	ts := s.unstarted()
+	ts.Start()
+	return ts
+}
+
+// unstarted is a test server for s that counts its connections.
+func (s *Server) unstarted() *httptest.Server {
 	ts := httptest.NewUnstartedServer(s)
 	ts.Config.ConnState = s.trackConn
-	ts.Start()
 	return ts
 }
 

@@ -7,8 +7,11 @@ import (
 )
 
 // Step is one scripted answer to reads of a release task. A task's script is
-// a list of steps; each lasts Times reads or For time after the task's first
-// read (whichever is set), and the last step repeats forever.
+// a list of steps; each lasts Times reads (one when unset) or, when For is
+// set, that long from when it began (the task's first read for the first
+// step, else the end of the step before), and the last step repeats
+// forever. So a leading Step{For: d, Status: 503} is an outage of d from
+// the first read, after which the steps that follow play out in full.
 type Step struct {
 	Times int
 	For   time.Duration
@@ -35,31 +38,58 @@ const (
 	FaultTruncate Fault = "truncate"
 )
 
-type taskKey struct{ project, id string }
+// endpoint is one of the ServiceStage APIs served.
+type endpoint int
 
-type task struct {
-	steps     []Step
-	reads     int
-	firstRead time.Time
+const (
+	deployInfo  endpoint = iota // GET .../release-plans/{id}/deploy-info
+	planDetails                 // GET .../release-plans/{id}
+	planList                    // GET .../release-plans
+)
+
+// taskKey names what one read asks for; id is "" for the list.
+type taskKey struct {
+	ep          endpoint
+	project, id string
 }
 
-// AddTask scripts the answers for reads of release task id in project.
-// With one step the task answers the same way every time.
+type task struct {
+	// steps is the script; nil means the answer is rendered from the
+	// project's release plans at each read (list and details only).
+	steps []Step
+	reads int // every read, for Reads
+
+	step      int       // the step answering now
+	stepReads int       // reads it has answered
+	stepStart time.Time // when it began
+}
+
+// AddTask scripts the answers for reads of release task id's deploy-info
+// in project. With one step the task answers the same way every time.
 func (s *Server) AddTask(project, id string, steps ...Step) {
+	s.script(taskKey{deployInfo, project, id}, steps)
+}
+
+// Reads returns how many times a task's deploy-info has been read.
+func (s *Server) Reads(project, id string) int {
+	return s.reads(taskKey{deployInfo, project, id})
+}
+
+// script replaces the answers for key and makes its project known.
+func (s *Server) script(key taskKey, steps []Step) {
 	if len(steps) == 0 {
-		panic("emulator: AddTask needs at least one step")
+		panic("emulator: a script needs at least one step")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.projects[project] = true
-	s.tasks[taskKey{project, id}] = &task{steps: steps}
+	s.projects[key.project] = true
+	s.tasks[key] = &task{steps: steps}
 }
 
-// Reads returns how many times a task has been read.
-func (s *Server) Reads(project, id string) int {
+func (s *Server) reads(key taskKey) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if t := s.tasks[taskKey{project, id}]; t != nil {
+	if t := s.tasks[key]; t != nil {
 		return t.reads
 	}
 	return 0
@@ -68,52 +98,73 @@ func (s *Server) Reads(project, id string) int {
 // next picks the step for this read and advances the script.
 func (t *task) next(now time.Time) Step {
 	if t.reads == 0 {
-		t.firstRead = now
+		t.stepStart = now
 	}
 	t.reads++
-	elapsed := now.Sub(t.firstRead)
-	reads := 0
-	var spent time.Duration
-	for _, st := range t.steps[:len(t.steps)-1] {
+	for t.step < len(t.steps)-1 {
+		st := t.steps[t.step]
 		switch {
-		case st.For > 0:
-			spent += st.For
-			if elapsed < spent {
-				return st
-			}
+		case st.For > 0 && now.Sub(t.stepStart) >= st.For:
+			t.stepStart = t.stepStart.Add(st.For)
+		case st.For <= 0 && t.stepReads >= max(st.Times, 1):
+			t.stepStart = now
 		default:
-			reads += max(st.Times, 1)
-			if t.reads <= reads {
-				return st
-			}
+			t.stepReads++
+			return st
 		}
+		t.step++
+		t.stepReads = 0
 	}
-	return t.steps[len(t.steps)-1]
+	return t.steps[t.step]
 }
 
-func (s *Server) serveDeployInfo(w http.ResponseWriter, r *http.Request, project, id string) {
-	// The reference marks Content-Type mandatory even on this GET.
+// serve answers a read after the checks every ServiceStage endpoint makes,
+// in this order: Content-Type, project, then the task itself.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, key taskKey) {
+	// The reference marks Content-Type mandatory even on these GETs.
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		writeError(w, http.StatusBadRequest, "SVCSTG.00100400", "Invalid request: the Content-Type header must be application/json")
 		return
 	}
 	s.mu.Lock()
-	knownProject := s.projects[project]
-	t := s.tasks[taskKey{project, id}]
+	knownProject := s.projects[key.project]
 	var st Step
-	if t != nil {
-		st = t.next(s.Now())
+	found := false
+	if knownProject {
+		st, found = s.nextAnswer(key)
 	}
 	s.mu.Unlock()
 
 	switch {
 	case !knownProject:
-		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Project "+project+" does not exist or ServiceStage is not enabled in it")
-	case t == nil:
-		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Release plan "+id+" does not exist")
+		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Project "+key.project+" does not exist or ServiceStage is not enabled in it")
+	case !found && key.ep == planDetails:
+		writeError(w, http.StatusNotFound, "SVCSTG.00100433", "Application release not found: release plan "+key.id+" does not exist")
+	case !found:
+		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Release plan "+key.id+" does not exist")
 	default:
 		s.answer(w, r, st)
 	}
+}
+
+// nextAnswer is the step for this read of key: the script's, or else the
+// answer rendered from the release plans. Reads are counted either way;
+// the caller holds s.mu.
+func (s *Server) nextAnswer(key taskKey) (Step, bool) {
+	t := s.tasks[key]
+	if t != nil && t.steps != nil {
+		return t.next(s.Now()), true
+	}
+	body, ok := s.render(key)
+	if !ok {
+		return Step{}, false
+	}
+	if t == nil {
+		t = &task{}
+		s.tasks[key] = t
+	}
+	t.reads++
+	return Step{Body: body}, true
 }
 
 // answer sends a scripted step, or fails the way it says.

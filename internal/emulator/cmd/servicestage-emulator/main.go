@@ -45,8 +45,17 @@ func run(listen, urlFile, statsFile string) error {
 	fmt.Printf("ServiceStage emulator at %s (IAM at %s/v3)\n", url, url)
 	fmt.Printf("  project %s, token %q, AK %s, user %s/%s in domain %s\n",
 		emulator.DemoProject, emulator.DemoToken, emulator.DemoAccessKey, emulator.DemoUser, emulator.DemoPassword, emulator.DemoDomain)
-	fmt.Printf("  release tasks: %s (finished), %s (failed, rolled back), %s (releasing for %s), %s (API example)\n",
-		emulator.DemoFinishedTask, emulator.DemoFailedTask, emulator.DemoReleasingTask, emulator.DemoReleaseDuration, emulator.ExampleTaskID)
+	fmt.Println("  serves GET /v3/{project}/cas/release-plans, .../release-plans/{id} and .../release-plans/{id}/deploy-info")
+	fmt.Println("  release tasks:")
+	for _, t := range [][3]string{
+		{emulator.DemoFinishedTask, emulator.DemoFinishedTaskName, "finished"},
+		{emulator.DemoFailedTask, emulator.DemoFailedTaskName, "failed, rolled back"},
+		{emulator.DemoReleasingTask, emulator.DemoReleasingTaskName, "releasing for " + emulator.DemoReleaseDuration.String()},
+		{emulator.DemoDraftTask, emulator.DemoDraftTaskName, "never executed"},
+		{emulator.ExampleTaskID, emulator.ExampleTaskName, "API example"},
+	} {
+		fmt.Printf("    %s %q (%s)\n", t[0], t[1], t[2])
+	}
 	if urlFile != "" {
 		// Written only now, so a script waiting for the file can connect at once.
 		if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
