@@ -122,6 +122,8 @@ func (p *servicestageProvider) Schema(_ context.Context, _ provider.SchemaReques
 func (p *servicestageProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newDeployInfoDataSource,
+		newReleasePlanDataSource,
+		newReleasePlansDataSource,
 	}
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -50,5 +51,27 @@ func (httpURLValidator) ValidateString(_ context.Context, req validator.StringRe
 	}
 	if _, err := servicestage.ParseEndpoint(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%s %s.", req.Path, err))
+	}
+}
+
+// regexpValidator accepts RE2 regular expressions, so that a bad one fails
+// validation, before any request is made.
+type regexpValidator struct{}
+
+func validRegexp() validator.String { return regexpValidator{} }
+
+func (regexpValidator) Description(context.Context) string {
+	return "must be a valid RE2 regular expression"
+}
+
+func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%s is not a valid RE2 regular expression: %s. See https://github.com/google/re2/wiki/Syntax.", req.Path, err))
 	}
 }

@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+)
+
+var (
+	_ datasource.DataSource              = (*releasePlansDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*releasePlansDataSource)(nil)
+)
+
+type releasePlansDataSource struct {
+	dataSource
+}
+
+func newReleasePlansDataSource() datasource.DataSource { return &releasePlansDataSource{} }
+
+// releasePlanSummaryObject is one element of release_plans.
+var releasePlanSummaryObject = newAPIObject[servicestage.ReleasePlanSummary]()
+
+func (d *releasePlansDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_release_plans"
+}
+
+func (d *releasePlansDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the release tasks of a project (`GET /v3/{project_id}/cas/release-plans`), " +
+			"newest first, so that a configuration can find a task by name instead of pasting its ID. " +
+			"The filters are applied by the provider and combine with AND; no match gives empty lists.",
+		Attributes: map[string]schema.Attribute{
+			"project_id": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{pathSegment()},
+				MarkdownDescription: "Project to list. Defaults to the provider's `project_id`; the one used is stored.",
+			},
+			"name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only the task with exactly this name.",
+			},
+			"name_regex": schema.StringAttribute{
+				Optional:   true,
+				Validators: []validator.String{validRegexp()},
+				MarkdownDescription: "Only tasks whose name matches this [RE2](https://github.com/google/re2/wiki/Syntax) " +
+					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function.",
+			},
+			"status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only tasks with exactly this status, e.g. `SUCCESS` or `FAILED`.",
+			},
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The project ID.",
+			},
+			"release_plans": releasePlanSummaryObject.listAttribute(
+				"The matching release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
+			"ids": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The IDs of the matching release tasks, in the same order.",
+			},
+		},
+	}
+}
+
+func (d *releasePlansDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	r, cancel, ok := d.startRead(ctx, req.Config, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
+		return
+	}
+	list, err := d.data.client.ListReleasePlans(r.ctx, r.projectID)
+	if err != nil {
+		resp.Diagnostics.Append(readErrorDiagnostic(err, "", r.projectID, d.data.authMethod))
+		return
+	}
+	if count, ok := list.Count.Get(); ok && count > int64(len(list.ReleasePlans)) {
+		resp.Diagnostics.AddWarning("Release task list may be incomplete",
+			fmt.Sprintf("ServiceStage counts %d release tasks in project %q but sent %d; the API documents no paging, "+
+				"so release_plans holds only those sent.", count, r.projectID, len(list.ReleasePlans)))
+	}
+	// The validator has checked name_regex; "" matches every name.
+	nameRegex, err := regexp.Compile(r.state.string("name_regex"))
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
+		return
+	}
+	matches := filterReleasePlans(list.ReleasePlans, r.state.string("name"), nameRegex, r.state.string("status"))
+
+	ids := make([]string, len(matches))
+	for i, p := range matches {
+		ids[i] = p.ID
+	}
+	r.state["id"] = types.StringValue(r.projectID)
+	r.state["release_plans"] = listOf(releasePlanSummaryObject, matches)
+	r.state["ids"] = stringList(ids)
+	resp.Diagnostics.Append(r.state.save(r.ctx, &resp.State)...)
+}
+
+// filterReleasePlans keeps the tasks that pass every filter ("" passes all),
+// newest first by create_time, a null time last, ties by id.
+func filterReleasePlans(plans []*servicestage.ReleasePlanSummary, name string, nameRegex *regexp.Regexp, status string) []*servicestage.ReleasePlanSummary {
+	matches := make([]*servicestage.ReleasePlanSummary, 0, len(plans))
+	for _, p := range plans {
+		if (name == "" || p.Name == name) && nameRegex.MatchString(p.Name) && (status == "" || p.Status == status) {
+			matches = append(matches, p)
+		}
+	}
+	slices.SortStableFunc(matches, func(a, b *servicestage.ReleasePlanSummary) int {
+		at, aok := a.CreateTime.Get()
+		bt, bok := b.CreateTime.Get()
+		switch {
+		case aok != bok && aok:
+			return -1
+		case aok != bok:
+			return 1
+		case at != bt:
+			return cmp.Compare(bt, at)
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return matches
+}
