@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -16,8 +17,10 @@ import (
 // TestReleasingServerLetsGoOfRPCContexts checks what NewProtocol6Server is
 // for: after many reads the provider no longer holds each RPC's context,
 // while the framework's own server still does. When an upgrade fixes the
-// framework, the second check fails: the wrapper can then go. Every read here runs in a context carrying 256 KiB, as a stand-in
-// for the loggers and gRPC stream a real RPC's context carries.
+// framework, the second check fails: the wrapper can then go. Every read
+// here runs in a context carrying a ballast, as a stand-in for the loggers
+// and gRPC stream a real RPC's context carries; weak pointers count the
+// ballasts still reachable after the reads, whatever else the heap holds.
 func TestReleasingServerLetsGoOfRPCContexts(t *testing.T) {
 	ctx := context.Background()
 	srv := emulator.New()
@@ -26,9 +29,9 @@ func TestReleasingServerLetsGoOfRPCContexts(t *testing.T) {
 	ts := srv.Start()
 	t.Cleanup(ts.Close)
 
-	const reads, ballast = 40, 256 << 10
+	const reads = 40
 	type ballastKey struct{}
-	retained := func(server tfprotov6.ProviderServer) uint64 {
+	retained := func(server tfprotov6.ProviderServer) int {
 		schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 		if err != nil {
 			t.Fatal(err)
@@ -56,12 +59,12 @@ func TestReleasingServerLetsGoOfRPCContexts(t *testing.T) {
 		typeName := "servicestage_release_plan_deploy_info"
 		config := dynamic(schemas.DataSourceSchemas[typeName].ValueType(), map[string]string{"release_plan_id": benchTask})
 
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		for range reads {
+		ballasts := make([]weak.Pointer[[64 << 10]byte], reads)
+		for i := range reads {
+			b := new([64 << 10]byte)
+			ballasts[i] = weak.Make(b)
 			// An RPC's context: cancelled when the RPC returns, as gRPC does.
-			rpcCtx, cancel := context.WithCancel(context.WithValue(ctx, ballastKey{}, make([]byte, ballast)))
+			rpcCtx, cancel := context.WithCancel(context.WithValue(ctx, ballastKey{}, b))
 			resp, err := server.ReadDataSource(rpcCtx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: config})
 			cancel()
 			if err != nil || len(resp.Diagnostics) > 0 {
@@ -69,21 +72,25 @@ func TestReleasingServerLetsGoOfRPCContexts(t *testing.T) {
 			}
 		}
 		runtime.GC()
-		runtime.ReadMemStats(&after)
+		live := 0
+		for _, b := range ballasts {
+			if b.Value() != nil {
+				live++
+			}
+		}
 		runtime.KeepAlive(server) // A served provider lives on after its reads.
-		return after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
+		return live
 	}
 
 	framework := retained(providerserver.NewProtocol6(New("test")())())
 	ours := retained(NewProtocol6Server("test")())
-	t.Logf("after %d reads with %d KiB contexts: framework server retains %d KiB, NewProtocol6Server %d KiB",
-		reads, ballast>>10, framework>>10, ours>>10)
-	if ours > reads*ballast/4 {
-		t.Errorf("NewProtocol6Server retains %d KiB after %d reads; want well under %d KiB", ours>>10, reads, reads*ballast>>10)
+	t.Logf("after %d reads, RPC contexts still reachable: %d with the framework's server, %d with NewProtocol6Server", reads, framework, ours)
+	if ours > 0 {
+		t.Errorf("NewProtocol6Server keeps %d of %d RPC contexts after their reads; want none", ours, reads)
 	}
-	if framework < reads*ballast/2 {
-		t.Errorf("the framework's server retains only %d KiB after %d reads of %d KiB contexts: it no longer keeps "+
-			"RPC contexts, so NewProtocol6Server's releasingServer wrapper is not needed any more; remove it", framework>>10, reads, ballast>>10)
+	if framework < reads {
+		t.Errorf("the framework's server keeps only %d of %d RPC contexts after their reads: it no longer retains them, "+
+			"so NewProtocol6Server's releasingServer wrapper is not needed any more; remove it", framework, reads)
 	}
 }
 
