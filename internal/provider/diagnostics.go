@@ -63,7 +63,7 @@ func readErrorDiagnostic(err error, releasePlanID, projectID string, method auth
 		return diag.NewErrorDiagnostic("ServiceStage rejected the request",
 			fmt.Sprintf("%s.\n\nCheck release_plan_id and project_id.", err))
 	case errors.As(err, &decodeErr):
-		return diag.NewErrorDiagnostic("Unexpected deploy-info response",
+		return diag.NewErrorDiagnostic("Unexpected "+decodeErr.Response+" response",
 			fmt.Sprintf("%s.\n\nThe response does not have the documented shape; the request ID above helps support.", err))
 	case isTimeout(err):
 		return diag.NewErrorDiagnostic("Timed out reading release task",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -123,6 +124,93 @@ func TestDeployInfoSchemaMatchesContract(t *testing.T) {
 			t.Errorf("components.%s: type %s, want %s", name, got, typ)
 		}
 	}
+}
+
+// dataSourceSchema returns the schema attributes of a data source.
+func dataSourceSchema(t *testing.T, newDataSource func() datasource.DataSource) map[string]schema.Attribute {
+	t.Helper()
+	var resp datasource.SchemaResponse
+	newDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	return resp.Schema.Attributes
+}
+
+// assertAttributes checks names, types and roles: "required", "optional"
+// (optional and computed, as project_id) or "computed" (computed only).
+func assertAttributes(t *testing.T, what string, got map[string]schema.Attribute, want map[string]attrRole) {
+	t.Helper()
+	assertSameNames(t, keys(want), keys(got))
+	for name, w := range want {
+		a, ok := got[name]
+		if !ok {
+			continue
+		}
+		if !a.GetType().Equal(w.typ) {
+			t.Errorf("%s.%s: type %s, want %s", what, name, a.GetType(), w.typ)
+		}
+		role := "computed"
+		switch {
+		case a.IsRequired():
+			role = "required"
+		case a.IsOptional():
+			role = "optional"
+		}
+		if role != w.role || (role == "computed" && !a.IsComputed()) {
+			t.Errorf("%s.%s: %s, want %s", what, name, role, w.role)
+		}
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("%s.%s: no description", what, name)
+		}
+	}
+}
+
+type attrRole struct {
+	typ  attr.Type
+	role string
+}
+
+func objectList(attrTypes map[string]attr.Type) attr.Type {
+	return types.ListType{ElemType: types.ObjectType{AttrTypes: attrTypes}}
+}
+
+var releasePlanSummaryTypes = map[string]attr.Type{
+	"id": types.StringType, "name": types.StringType, "action": types.StringType, "status": types.StringType,
+	"creator": types.StringType, "create_time": types.Int64Type, "modify_time": types.Int64Type, "execute_time": types.Int64Type,
+}
+
+func TestReleasePlansSchemaMatchesContract(t *testing.T) {
+	str := types.StringType
+	assertAttributes(t, "servicestage_release_plans", dataSourceSchema(t, newReleasePlansDataSource), map[string]attrRole{
+		"project_id":    {str, "optional"},
+		"name":          {str, "optional"},
+		"name_regex":    {str, "optional"},
+		"status":        {str, "optional"},
+		"id":            {str, "computed"},
+		"release_plans": {objectList(releasePlanSummaryTypes), "computed"},
+		"ids":           {types.ListType{ElemType: str}, "computed"},
+	})
+}
+
+func TestReleasePlanSchemaMatchesContract(t *testing.T) {
+	str, num := types.StringType, types.Int64Type
+	assertAttributes(t, "servicestage_release_plan", dataSourceSchema(t, newReleasePlanDataSource), map[string]attrRole{
+		"release_plan_id": {str, "required"},
+		"project_id":      {str, "optional"},
+		"id":              {str, "computed"},
+		"name":            {str, "computed"},
+		"description":     {str, "computed"},
+		"action":          {str, "computed"},
+		"status":          {str, "computed"},
+		"fail_strategy":   {str, "computed"},
+		"swimlane_id":     {str, "computed"},
+		"creator":         {str, "computed"},
+		"create_time":     {num, "computed"},
+		"modify_time":     {num, "computed"},
+		"execute_time":    {num, "computed"},
+		"components":      {objectList(map[string]attr.Type{"seq": num, "component_id": str, "name": str}), "computed"},
+	})
 }
 
 func keys[V any](m map[string]V) []string {
