@@ -1,0 +1,61 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
+)
+
+// readWithoutTerraform runs a data source's Read as Terraform would, with
+// every argument null, against the provider configured for url.
+func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSource, url string) diag.Diagnostics {
+	t.Helper()
+	ctx := context.Background()
+	data, diags := newProviderData(ctx, settings{endpoint: url, token: testToken, projectID: testProject}, testTiming, "test")
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	ds := newDataSource()
+	ds.(datasource.DataSourceWithConfigure).Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, &datasource.ConfigureResponse{})
+	var sresp datasource.SchemaResponse
+	ds.Schema(ctx, datasource.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	attrs := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(at, nil)
+	}
+	resp := datasource.ReadResponse{State: tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}}
+	ds.Read(ctx, datasource.ReadRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
+	return resp.Diagnostics
+}
+
+// Warnings are not something terraform-plugin-testing can assert, so the
+// incomplete-list warning is checked on Read itself.
+func TestReleasePlansWarnsWhenCountExceedsTasks(t *testing.T) {
+	srv, url := newEmulator(t)
+	srv.ScriptReleasePlanList(testProject, emulator.Step{Body: emulator.ReleasePlanListJSON(7,
+		emulator.ReleasePlan{ID: "t1", Name: "orders-1"}, emulator.ReleasePlan{ID: "t2", Name: "orders-2"})})
+
+	diags := readWithoutTerraform(t, newReleasePlansDataSource, url)
+	if diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("diagnostics %v; want exactly one warning", diags)
+	}
+	w := diags.Warnings()[0]
+	for _, want := range []string{"may be incomplete", "counts 7", "sent 2", testProject} {
+		if !strings.Contains(w.Summary()+" "+w.Detail(), want) {
+			t.Errorf("warning %q: %q does not say %q", w.Summary(), w.Detail(), want)
+		}
+	}
+
+	srv.ScriptReleasePlanList(testProject, emulator.Step{Body: emulator.ReleasePlanListJSON(1, emulator.ReleasePlan{ID: "t1", Name: "orders-1"})})
+	if diags := readWithoutTerraform(t, newReleasePlansDataSource, url); len(diags) != 0 {
+		t.Errorf("a complete list gave diagnostics %v", diags)
+	}
+}
