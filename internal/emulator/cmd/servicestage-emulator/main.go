@@ -23,15 +23,19 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback by default)")
 	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
 	statsFile := flag.String("stats-file", "", "write request, connection and IAM token counts to this file (JSON) at shutdown")
+	large := flag.Int("large-task-components", 0, "also serve release task "+largeTask+" with this many components (for benchmarks)")
 	flag.Parse()
-	if err := run(*listen, *urlFile, *statsFile); err != nil {
+	if err := run(*listen, *urlFile, *statsFile, *large); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile, statsFile string) error {
+func run(listen, urlFile, statsFile string, largeTaskComponents int) error {
 	srv := emulator.New()
 	srv.SeedDemo(time.Now())
+	if largeTaskComponents > 0 {
+		addLargeTask(srv, largeTaskComponents)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -98,4 +102,23 @@ func writeStats(file string, srv *emulator.Server) error {
 		return fmt.Errorf("writing -stats-file: %w", err)
 	}
 	return nil
+}
+
+// largeTask is the release task -large-task-components adds.
+const largeTask = "b0a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d"
+
+// addLargeTask adds largeTask with n finished components, each with every
+// field set as a real deployment has them.
+func addLargeTask(srv *emulator.Server, n int) {
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	components := make([]emulator.Component, n)
+	for i := range components {
+		at := start.Add(time.Duration(i) * time.Second)
+		components[i] = emulator.Component{
+			ID: fmt.Sprintf("5b0f6a1e-3c2d-4e8f-9a7b-%012d", i), Name: fmt.Sprintf("service-%04d", i),
+			Version: "2026.1127.0930", Seq: int64(i%3 + 1), Status: "SUCCESS",
+			JobID: fmt.Sprintf("JOB5b0f6a1e-%06d", i), JobStatus: "SUCCEEDED", StartTime: at, EndTime: at.Add(42 * time.Second),
+		}
+	}
+	srv.AddTask(emulator.DemoProject, largeTask, emulator.Step{Body: emulator.DeployInfoJSON(largeTask, components...)})
 }
