@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -13,7 +14,9 @@ import (
 // apiObject is a ServiceStage response object as Terraform sees it: computed
 // attributes derived once from its Go type in internal/servicestage, where
 // each API field is declared with its JSON name, tolerant type and doc. The
-// attribute is named by the field's tfsdk tag, else its JSON name.
+// attribute is named by the field's tfsdk tag, else its JSON name. A doc
+// writes a value in single quotes ('SUCCESS') where Markdown wants code:
+// a struct tag cannot hold a backtick.
 type apiObject struct {
 	fields    []apiField
 	attrTypes map[string]attr.Type
@@ -34,6 +37,10 @@ const (
 	listField
 )
 
+// quotedValue is a value in single quotes in a doc tag: no space inside, so
+// that an apostrophe (component's) is left alone.
+var quotedValue = regexp.MustCompile(`'([^'\s]+)'`)
+
 // optionalInt64 is what servicestage.Int64 and servicestage.Time have.
 type optionalInt64 interface{ Get() (int64, bool) }
 
@@ -51,7 +58,7 @@ func apiObjectOf(t reflect.Type) *apiObject {
 		if f.Anonymous || !f.IsExported() || jsonName == "" || jsonName == "-" {
 			continue
 		}
-		af := apiField{name: jsonName, doc: f.Tag.Get("doc"), index: f.Index}
+		af := apiField{name: jsonName, doc: quotedValue.ReplaceAllString(f.Tag.Get("doc"), "`$1`"), index: f.Index}
 		if name := f.Tag.Get("tfsdk"); name != "" {
 			af.name = name
 		}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -87,6 +88,13 @@ func TestAPIObjectSchema(t *testing.T) {
 	}
 	if _, ok := attrs["desc"]; ok {
 		t.Error("desc should be exposed as description only")
+	}
+	components := deployInfoObject.attributes()["components"].(schema.ListNestedAttribute).NestedObject.Attributes
+	if doc := components["status"].GetMarkdownDescription(); !strings.Contains(doc, "such as `SUCCESS`, `RUNNING`") {
+		t.Errorf("status: quoted values should become code: %q", doc)
+	}
+	if doc := components["start_time"].GetMarkdownDescription(); !strings.Contains(doc, "component's release") {
+		t.Errorf("start_time: an apostrophe should stay: %q", doc)
 	}
 }
 

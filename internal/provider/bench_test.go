@@ -136,7 +136,7 @@ func BenchmarkFloorGetDecodeMap(b *testing.B) {
 // readBench is a data source wired as Terraform would wire it: provider data
 // from newProviderData, and a Config and State of the data source's schema.
 type readBench struct {
-	ds     *deployInfoDataSource
+	ds     *dataSource
 	config tfsdk.Config
 	state  tfsdk.State
 }
@@ -150,7 +150,8 @@ func newReadBench(b *testing.B, s settings) *readBench {
 	if diags.HasError() {
 		b.Fatalf("newProviderData: %v", diags)
 	}
-	ds := &deployInfoDataSource{dataSource{data: data}}
+	ds := newDeployInfoDataSource().(*dataSource)
+	ds.data = data
 	var sresp datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sresp)
 	objType := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)

@@ -11,18 +11,38 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
 // defaultReadTimeout bounds a read, its wait included, unless timeouts.read says otherwise.
 const defaultReadTimeout = 20 * time.Minute
 
-// dataSource is what every data source of this provider shares: the client
-// the provider built, handed over in Configure.
+var _ datasource.DataSourceWithConfigure = (*dataSource)(nil)
+
+// dataSource is one of the provider's data sources: its type name, its
+// schema and what its read does, plus the client the provider built, handed
+// over in Configure. What every read shares (configuration, project,
+// timeout, errors, state) is done once, in Read.
 type dataSource struct {
-	data *providerData
+	typeNameSuffix string
+	schema         schema.Schema
+	// readInto reads from the API into r.state. It adds to diags what is
+	// not an API error (warnings, say) and returns the API error, if any.
+	readInto func(r *reading, diags *diag.Diagnostics) error
+	data     *providerData
+}
+
+func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = d.schema
+}
+
+func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + d.typeNameSuffix
 }
 
 func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -38,17 +58,34 @@ func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureReques
 	d.data = data
 }
 
-// read is a read under way: its configuration, the project it reads from
-// (stored back as project_id), and a context bounded by timeouts.read.
-type read struct {
+func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	r, cancel, ok := d.startRead(ctx, req.Config, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
+		return
+	}
+	if err := d.readInto(r, &resp.Diagnostics); err != nil {
+		resp.Diagnostics.Append(readErrorDiagnostic(err, r.state.string("release_plan_id"), r.projectID, d.data.authMethod))
+	}
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.state.save(r.ctx, &resp.State)...)
+	}
+}
+
+// reading is a read under way: its configuration, the project it reads from
+// (stored back as project_id), a context bounded by timeouts.read, and the
+// provider's client.
+type reading struct {
 	ctx       context.Context
 	state     stateValues
 	projectID string
+	client    *servicestage.Client
+	timing    timing
 }
 
 // startRead does what every read does first; ok is false when diags says
 // why the read cannot go on. The caller must call cancel.
-func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (r read, cancel context.CancelFunc, ok bool) {
+func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (r *reading, cancel context.CancelFunc, ok bool) {
 	cancel = func() {}
 	state, ds := configValues(ctx, config)
 	diags.Append(ds...)
@@ -93,14 +130,46 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 		return r, cancel, false
 	}
 	state["project_id"] = types.StringValue(projectID)
-	return read{ctx: tflog.SetField(ctx, "project_id", projectID), state: state, projectID: projectID}, cancel, true
+	return &reading{ctx: tflog.SetField(ctx, "project_id", projectID), state: state, projectID: projectID,
+		client: d.data.client, timing: d.data.timing}, cancel, true
 }
 
-// withAPIAttributes adds the attributes of an API object to a data source's own.
-func withAPIAttributes(o *apiObject, own map[string]schema.Attribute) map[string]schema.Attribute {
-	attrs := o.attributes()
-	maps.Copy(attrs, own)
-	return attrs
+// releaseTaskArguments are the arguments of a data source that reads one
+// release task: release_plan_id, and its project.
+func releaseTaskArguments() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"release_plan_id": schema.StringAttribute{
+			Required:            true,
+			Validators:          []validator.String{pathSegment()},
+			MarkdownDescription: "ID of the release task (release plan).",
+		},
+		"project_id": projectIDAttribute("Project of the release task."),
+	}
+}
+
+// projectIDAttribute is the optional project_id argument, which startRead
+// resolves and stores.
+func projectIDAttribute(doc string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.String{pathSegment()},
+		MarkdownDescription: doc + " Defaults to the provider's `project_id`; the one used is stored.",
+	}
+}
+
+// attributes merges sets of attributes into a schema's.
+func attributes(sets ...map[string]schema.Attribute) map[string]schema.Attribute {
+	all := map[string]schema.Attribute{}
+	for _, set := range sets {
+		maps.Copy(all, set)
+	}
+	return all
+}
+
+// computedStrings is a computed list of strings that stringList fills.
+func computedStrings(doc string) schema.ListAttribute {
+	return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: doc}
 }
 
 // stringList is a list of strings; never null.

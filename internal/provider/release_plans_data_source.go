@@ -2,13 +2,13 @@ package provider
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -16,36 +16,13 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
-var (
-	_ datasource.DataSource              = (*releasePlansDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*releasePlansDataSource)(nil)
-)
-
-type releasePlansDataSource struct {
-	dataSource
-}
-
-func newReleasePlansDataSource() datasource.DataSource { return &releasePlansDataSource{} }
-
-// releasePlanSummaryObject is one element of release_plans.
-var releasePlanSummaryObject = newAPIObject[servicestage.ReleasePlanSummary]()
-
-func (d *releasePlansDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_release_plans"
-}
-
-func (d *releasePlansDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func newReleasePlansDataSource() datasource.DataSource {
+	return &dataSource{typeNameSuffix: "_release_plans", readInto: readReleasePlans, schema: schema.Schema{
 		MarkdownDescription: "Lists the release tasks of a project (`GET /v3/{project_id}/cas/release-plans`), " +
 			"newest first, so that a configuration can find a task by name instead of pasting its ID. " +
 			"The filters are applied by the provider and combine with AND; no match gives empty lists.",
 		Attributes: map[string]schema.Attribute{
-			"project_id": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{pathSegment()},
-				MarkdownDescription: "Project to list. Defaults to the provider's `project_id`; the one used is stored.",
-			},
+			"project_id": projectIDAttribute("Project to list."),
 			"name": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only the task with exactly this name.",
@@ -66,39 +43,32 @@ func (d *releasePlansDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			},
 			"release_plans": releasePlanSummaryObject.listAttribute(
 				"The matching release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
-			"ids": schema.ListAttribute{
-				Computed:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "The IDs of the matching release tasks, in the same order.",
-			},
+			"ids": computedStrings("The IDs of the matching release tasks, in the same order."),
 		},
-	}
+	}}
 }
 
-func (d *releasePlansDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	r, cancel, ok := d.startRead(ctx, req.Config, &resp.Diagnostics)
-	defer cancel()
-	if !ok {
-		return
-	}
-	list, err := d.data.client.ListReleasePlans(r.ctx, r.projectID)
-	if err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(err, "", r.projectID, d.data.authMethod))
-		return
-	}
-	if count, ok := list.Count.Get(); ok && count > int64(len(list.ReleasePlans)) {
-		resp.Diagnostics.AddWarning("Release task list may be incomplete",
-			fmt.Sprintf("ServiceStage counts %d release tasks in project %q but sent %d; the API documents no paging, "+
-				"so release_plans holds only those sent.", count, r.projectID, len(list.ReleasePlans)))
-	}
+// releasePlanSummaryObject is one element of release_plans.
+var releasePlanSummaryObject = newAPIObject[servicestage.ReleasePlanSummary]()
+
+// readReleasePlans lists the project's release tasks and keeps the matches.
+func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
 	// The validator has checked name_regex; "" matches every name.
 	nameRegex, err := regexp.Compile(r.state.string("name_regex"))
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
-		return
+		diags.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
+		return nil
+	}
+	list, err := r.client.ListReleasePlans(r.ctx, r.projectID)
+	if err != nil {
+		return err
+	}
+	if count, ok := list.Count.Get(); ok && count > int64(len(list.ReleasePlans)) {
+		diags.AddWarning("Release task list may be incomplete",
+			fmt.Sprintf("ServiceStage counts %d release tasks in project %q but sent %d; the API documents no paging, "+
+				"so release_plans holds only those sent.", count, r.projectID, len(list.ReleasePlans)))
 	}
 	matches := filterReleasePlans(list.ReleasePlans, r.state.string("name"), nameRegex, r.state.string("status"))
-
 	ids := make([]string, len(matches))
 	for i, p := range matches {
 		ids[i] = p.ID
@@ -106,7 +76,7 @@ func (d *releasePlansDataSource) Read(ctx context.Context, req datasource.ReadRe
 	r.state["id"] = types.StringValue(r.projectID)
 	r.state["release_plans"] = listOf(releasePlanSummaryObject, matches)
 	r.state["ids"] = stringList(ids)
-	resp.Diagnostics.Append(r.state.save(r.ctx, &resp.State)...)
+	return nil
 }
 
 // filterReleasePlans keeps the tasks that pass every filter ("" passes all),

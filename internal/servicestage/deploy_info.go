@@ -17,9 +17,9 @@ type Component struct {
 	Name                string `json:"name" doc:"Component name."`
 	Version             string `json:"version" doc:"Component version being released."`
 	Seq                 Int64  `json:"seq" doc:"Release batch; components of one batch are released together."`
-	Status              string `json:"status" doc:"Component status, such as SUCCESS, RUNNING, FAILED or ROLLBACK_SUCCEED; passed through unchanged."`
+	Status              string `json:"status" doc:"Component status, such as 'SUCCESS', 'RUNNING', 'FAILED' or 'ROLLBACK_SUCCEED'; passed through unchanged."`
 	JobID               string `json:"job_id" doc:"Deployment job ID."`
-	JobStatus           string `json:"job_status" doc:"Deployment job status, such as CREATED, RUNNING, SUCCEEDED or FAILED; passed through unchanged."`
+	JobStatus           string `json:"job_status" doc:"Deployment job status, such as 'CREATED', 'RUNNING', 'SUCCEEDED' or 'FAILED'; passed through unchanged."`
 	StartTime           Time   `json:"start_time" doc:"Start of the component's release, in milliseconds since the Unix epoch; null if it has not started."`
 	EndTime             Time   `json:"end_time" doc:"End of the component's release, in milliseconds since the Unix epoch; null if it has not ended."`
 	FailMessage         string `json:"fail_message" doc:"Why the deployment failed, if it did."`

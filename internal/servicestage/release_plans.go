@@ -11,8 +11,8 @@ import (
 type ReleasePlanSummary struct {
 	ID          string `json:"id" doc:"Release task ID."`
 	Name        string `json:"name" doc:"Release task name."`
-	Action      string `json:"action" doc:"Task type, such as create, upgrade or clone; passed through unchanged."`
-	Status      string `json:"status" doc:"Task status, such as CREATED, SUCCESS, FAILED, PARTIALLY_FAILED, ROLLBACK_SUCCEED, ROLLBACK_FAILED or ABORTED; passed through unchanged."`
+	Action      string `json:"action" doc:"Task type, such as 'create', 'upgrade' or 'clone'; passed through unchanged."`
+	Status      string `json:"status" doc:"Task status, such as 'CREATED', 'SUCCESS', 'FAILED', 'PARTIALLY_FAILED', 'ROLLBACK_SUCCEED', 'ROLLBACK_FAILED' or 'ABORTED'; passed through unchanged."`
 	Creator     string `json:"creator" doc:"User who created the task."`
 	CreateTime  Time   `json:"create_time" doc:"Creation time, in milliseconds since the Unix epoch."`
 	ModifyTime  Time   `json:"modify_time" doc:"Last modification time, in milliseconds since the Unix epoch; null if never modified."`
@@ -31,7 +31,7 @@ type ReleasePlanList struct {
 type ReleasePlan struct {
 	ReleasePlanSummary
 	Description  string           `json:"desc" tfsdk:"description" doc:"Description of the task."`
-	FailStrategy string           `json:"fail_strategy" doc:"What happens when a component fails: continue or stop."`
+	FailStrategy string           `json:"fail_strategy" doc:"What happens when a component fails: 'continue' or 'stop'."`
 	SwimlaneID   string           `json:"swimlane_id" doc:"ID of the lane the task releases into."`
 	Components   []*PlanComponent `json:"components" doc:"The components the task releases, in API order."`
 }
