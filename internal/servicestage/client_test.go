@@ -507,11 +507,17 @@ func TestTransientNetworkError(t *testing.T) {
 		{"unknown authority, timing out", urlErr(timeoutWrapper{x509.UnknownAuthorityError{}}), false},
 		{"hostname, timing out", urlErr(timeoutWrapper{x509.HostnameError{Host: "h"}}), false},
 		{"invalid, timing out", urlErr(timeoutWrapper{x509.CertificateInvalidError{Reason: x509.Expired}}), false},
+		{"request_timeout", urlErr(fmt.Errorf("%w (1s)", ErrAttemptTimeout)), true},
+		{"throttle deadline", urlErr(ErrThrottleDeadline), false},
 		{"other", errors.New("boom"), false},
 	}
 	for _, tt := range tests {
-		if got := transientNetworkError(tt.err); got != tt.want {
-			t.Errorf("%s: transientNetworkError(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
+		wantCert := strings.Contains(tt.name, "authority") || strings.Contains(tt.name, "hostname") || strings.Contains(tt.name, "invalid")
+		if got := CertificateError(tt.err); got != wantCert {
+			t.Errorf("%s: CertificateError(%v) = %v, want %v", tt.name, tt.err, got, wantCert)
+		}
+		if got := TransientNetworkError(tt.err); got != tt.want {
+			t.Errorf("%s: TransientNetworkError(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
 		}
 	}
 }
