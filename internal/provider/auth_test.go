@@ -748,8 +748,8 @@ func TestAccAuth_tlsUnknownAuthority(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: tokenProvider(url) + deployInfoBlock(testReleasePlan),
-			ExpectError: errorPattern(`Error reading release task`, `no answer from 127\.0\.0\.1:\d+ after 1 attempt\(s\)`,
-				`certificate signed by unknown authority`),
+			ExpectError: errorPattern(`TLS certificate not trusted`, `the TLS certificate of 127\.0\.0\.1:\d+ is not trusted`,
+				`certificate signed by unknown authority`, `cacert_file`),
 		}},
 	})
 	// A certificate that cannot be verified is not retried.

@@ -163,7 +163,7 @@ func (d *deployInfoDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if projectID == "" && d.data.scopedProject != nil {
 		// A password token scoped by region works in that region's project.
 		if projectID, err = d.data.scopedProject(ctx); err != nil {
-			resp.Diagnostics.Append(readErrorDiagnostic(err, releasePlanID, "", d.data.authMethod))
+			resp.Diagnostics.Append(readErrorDiagnostic(err, d.data.releaseTask(releasePlanID, "")))
 			return
 		}
 	}
@@ -186,7 +186,7 @@ func (d *deployInfoDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		info, err = fetch(ctx)
 	}
 	if err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(err, releasePlanID, projectID, d.data.authMethod))
+		resp.Diagnostics.Append(readErrorDiagnostic(err, d.data.releaseTask(releasePlanID, projectID)))
 		return
 	}
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -36,6 +37,7 @@ type providerModel struct {
 	CACertFile           types.String  `tfsdk:"cacert_file"`
 	MaxRetries           types.Int64   `tfsdk:"max_retries"`
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
+	RequestTimeout       types.String  `tfsdk:"request_timeout"`
 }
 
 // settings is the provider configuration after environment fallbacks.
@@ -48,6 +50,7 @@ type settings struct {
 	caCertFile                                  string
 	maxRetries                                  int
 	requestsPerSecond                           float64
+	requestTimeout                              time.Duration // zero: servicestage.DefaultRequestTimeout
 }
 
 // resolveSettings applies the HW_* environment fallbacks to what HCL left
@@ -118,6 +121,16 @@ func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 		diags.AddAttributeError(path.Root("max_requests_per_second"), "Unknown provider setting", "max_requests_per_second must be known during plan.")
 	}
 	s.requestsPerSecond = m.MaxRequestsPerSecond.ValueFloat64()
+
+	// Unset stays zero: the transport applies servicestage.DefaultRequestTimeout.
+	if v := str("request_timeout", m.RequestTimeout, "HW_REQUEST_TIMEOUT"); v != "" {
+		d, err := parsePositiveDuration(v)
+		if err != nil {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout (or HW_REQUEST_TIMEOUT) %s.", err))
+		}
+		s.requestTimeout = d
+	}
 
 	// Environment values bypass the schema validators: check them here.
 	for _, u := range []struct{ attr, env, value string }{
