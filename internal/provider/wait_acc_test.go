@@ -112,8 +112,8 @@ func TestAccWait_timeout(t *testing.T) {
 	// From the start of the step: Terraform starts, plans and waits 5 s.
 	elapsed := time.Since(start)
 	t.Logf("the step failed after %s and %d reads", elapsed.Round(time.Millisecond), srv.Reads(testProject, testReleasePlan))
-	if elapsed < 5*time.Second || elapsed >= 12*time.Second {
-		t.Errorf("the step failed after %s, want between 5 and 12 s", elapsed)
+	if elapsed < 5*time.Second {
+		t.Errorf("the step failed after %s, before timeouts.read (5s)", elapsed)
 	}
 	// At 100–300 ms between polls, 5 s hold well over ten reads.
 	if n := srv.Reads(testProject, testReleasePlan); n < 10 {
@@ -197,23 +197,19 @@ func TestAccWait_notFoundAborts(t *testing.T) {
 		Body:   []byte(`{"error_code":"SVCSTG.00100404","error_msg":"Release plan does not exist","request_id":"0123456789abcdef0123456789abcdef"}`),
 	})
 
-	var start time.Time
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			PreConfig: func() { start = time.Now() },
-			Config:    tokenProvider(url) + deployInfoBlock(testReleasePlan, waitAttr, `  timeouts = { read = "1m" }`),
+			Config: tokenProvider(url) + deployInfoBlock(testReleasePlan, waitAttr, `  timeouts = { read = "1m" }`),
 			ExpectError: errorPattern(`Release task not found`,
 				`Release task "`+testReleasePlan+`" was not found in project "`+testProject+`"`,
 				`HTTP 404`, `SVCSTG\.00100404`, `request ID [0-9a-f]{32}`),
 		}},
 	})
 
+	// A wait that went on would have polled many times in the minute.
 	if n := srv.Reads(testProject, testReleasePlan); n != 1 {
-		t.Errorf("%d reads, want 1", n)
-	}
-	if elapsed := time.Since(start); elapsed > 20*time.Second {
-		t.Errorf("the step failed after %s: it waited instead of failing at once", elapsed)
+		t.Errorf("%d reads, want 1: it waited instead of failing at once", n)
 	}
 }
 
