@@ -19,7 +19,8 @@ import (
 
 // Acceptance tests of TLS through a private CA, as behind a TLS-inspecting
 // proxy: the emulator serves HTTPS with a certificate of a CA made for the
-// test, which the system does not trust.
+// test, which the system does not trust. (Section 12 of the authentication
+// tests; the names keep their TestAccAuth_ prefix.)
 
 // privateCAEmulator starts an HTTPS emulator with one succeeded task and
 // returns it, its URL and a file holding its CA certificate.
@@ -98,21 +99,22 @@ func (r *warningRecorder) expectWarning(attr, summary string, fragments, never [
 	}
 }
 
-func TestAccTLS_privateCAWithCACertFile(t *testing.T) {
+// IAM and ServiceStage both verified with cacert_file.
+func TestAccAuth_tlsWithCACertFile(t *testing.T) {
 	srv, url, caFile := privateCAEmulator(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:            tokenProviderWith(url, "cacert_file", caFile) + deployInfoBlock(testReleasePlan),
-			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 0)),
+			Config:            passwordProvider(url, "project_id", testProject, "cacert_file", caFile) + deployInfoBlock(testReleasePlan),
+			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 1)),
 		}},
 	})
 }
 
 // Not parallel: it sets the environment.
-func TestAccTLS_privateCAWithOSCACERT(t *testing.T) {
+func TestAccAuth_tlsWithCACertFileFromEnv(t *testing.T) {
 	srv, url, caFile := privateCAEmulator(t)
-	t.Setenv("OS_CACERT", caFile)
+	setenv(t, "OS_CACERT", caFile)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -122,23 +124,9 @@ func TestAccTLS_privateCAWithOSCACERT(t *testing.T) {
 	})
 }
 
-func TestAccTLS_privateCAWithInsecure(t *testing.T) {
-	srv, url, _ := privateCAEmulator(t)
-	rec := &warningRecorder{}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: rec.factories(),
-		Steps: []resource.TestStep{{
-			Config: strings.Replace(tokenProvider(url), "}\n", "  insecure = true\n}\n", 1) + deployInfoBlock(testReleasePlan),
-			Check: rec.expectWarning("insecure", "TLS verification is off",
-				[]string{"skips verification of the server's certificate", "Use cacert_file"}, nil),
-			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 0)),
-		}},
-	})
-}
-
 // Without the CA the read fails at once, saying the certificate is not
 // trusted and how to trust it: no retries, and no request got through.
-func TestAccTLS_privateCAUntrusted(t *testing.T) {
+func TestAccAuth_tlsUnknownAuthority(t *testing.T) {
 	srv, url, _ := privateCAEmulator(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -150,9 +138,39 @@ func TestAccTLS_privateCAUntrusted(t *testing.T) {
 		}},
 	})
 	if n := srv.Connections(); n != 1 {
-		t.Errorf("%d connections, want 1: an untrusted certificate is not retried", n)
+		t.Errorf("%d connections, want 1: an unknown authority must not be retried", n)
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests got through an unverified connection, want 0", n)
 	}
+}
+
+func TestAccAuth_tlsUnknownAuthorityAtIAM(t *testing.T) {
+	srv, url, _ := privateCAEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: passwordProvider(url, "project_id", testProject) + deployInfoBlock(testReleasePlan),
+			ExpectError: errorPattern(`TLS certificate not trusted`, `requesting an IAM token`, `certificate signed by unknown authority`,
+				`cacert_file`),
+		}},
+	})
+	if n := srv.TokensIssued(); n != 0 {
+		t.Errorf("IAM issued %d tokens over an unverified connection, want 0", n)
+	}
+}
+
+// insecure = true reads without verifying, and warns on insecure.
+func TestAccAuth_tlsInsecure(t *testing.T) {
+	srv, url, _ := privateCAEmulator(t)
+	rec := &warningRecorder{}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{{
+			Config: withLine(passwordProvider(url, "project_id", testProject), "insecure = true") + deployInfoBlock(testReleasePlan),
+			Check: rec.expectWarning("insecure", "TLS verification is off",
+				[]string{"skips verification of the server's certificate", "Use cacert_file"}, nil),
+			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 1)),
+		}},
+	})
 }
