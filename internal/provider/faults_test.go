@@ -447,7 +447,7 @@ func TestAccFaults_throttleDeadline(t *testing.T) {
 
 	check := &diagnosticCheck{
 		pattern: errorPattern(`Client-side rate limit reached before timeouts\.read`,
-			`client-side limit max_requests_per_second would come after timeouts\.read ends`,
+			`the client-side limit max_requests_per_second would give the next request its turn only after timeouts\.read ends`,
 			`Raise max_requests_per_second`),
 		forbidden: []string{"no answer from", "check endpoint, network and proxy settings"},
 	}

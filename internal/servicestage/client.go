@@ -180,8 +180,8 @@ func (c *Client) transportError(ctx context.Context, op string, p *retryPolicy, 
 		return fmt.Errorf("%s: cancelled %s: %w", op, attempts, err)
 	}
 	if errors.Is(err, ErrThrottleDeadline) {
-		return fmt.Errorf("%s: stopped %s: the next request's turn under the client-side limit max_requests_per_second would come after "+
-			"timeouts.read ends; raise max_requests_per_second or timeouts.read, or read fewer release tasks at once: %w", op, attempts, err)
+		return fmt.Errorf("%s: the client-side limit max_requests_per_second would give the next request its turn only "+
+			"after timeouts.read ends: %w", op, err)
 	}
 	if CertificateError(err) {
 		return fmt.Errorf("%s: the TLS certificate of %s is not trusted: %w", op, c.endpoint.Host, err)

@@ -108,7 +108,7 @@ func newLimiter(perSecond float64) *rate.Limiter {
 
 // ErrThrottleDeadline reports a request whose turn under the client-side
 // throttle would come only after the read's deadline.
-var ErrThrottleDeadline = errors.New("the client-side limit max_requests_per_second would not let the request go before the read's timeout")
+var ErrThrottleDeadline = errors.New("client-side rate limit (max_requests_per_second): no turn before the deadline")
 
 func (t *throttledTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.limiter.Wait(req.Context()); err != nil {
