@@ -12,8 +12,11 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/provider"
 )
 
-// version is set by the release build (-X main.version=...).
-var version = "dev"
+// version and commit are set by the release build (-X main.version=... -X main.commit=...).
+var (
+	version = "dev"
+	commit  = "none"
+)
 
 const address = "registry.terraform.io/f6c119bb/servicestage"
 
@@ -25,7 +28,7 @@ func main() {
 	flag.BoolVar(&showVersion, "version", false, "print the version and exit")
 	flag.Parse()
 	if showVersion {
-		fmt.Println("terraform-provider-servicestage", version)
+		fmt.Println("terraform-provider-servicestage", version, "commit", commit)
 		return
 	}
 

@@ -12,10 +12,7 @@ package provider
 
 import (
 	"context"
-	"encoding/pem"
 	"fmt"
-	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -697,95 +694,7 @@ func TestAccAuth_cacertFileInvalid(t *testing.T) {
 	})
 }
 
-// 12. TLS.
-
-// tlsEmulator serves withTask's emulator over HTTPS with httptest's own
-// certificate, and returns the PEM file of that certificate.
-func tlsEmulator(t *testing.T) (srv *emulator.Server, url, caFile string) {
-	t.Helper()
-	srv, _ = withTask(t)
-	ts := httptest.NewUnstartedServer(srv)
-	ts.Config.ConnState = srv.ConnState()
-	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake failures are expected
-	ts.StartTLS()
-	t.Cleanup(ts.Close)
-
-	caFile = filepath.Join(t.TempDir(), "ca.pem")
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
-	if err := os.WriteFile(caFile, certPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return srv, ts.URL, caFile
-}
-
-// IAM and ServiceStage both verified with cacert_file.
-func TestAccAuth_tlsWithCACertFile(t *testing.T) {
-	srv, url, caFile := tlsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            passwordProvider(url, "project_id", testProject, "cacert_file", caFile) + deployInfoBlock(testReleasePlan),
-			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 1)),
-		}},
-	})
-}
-
-func TestAccAuth_tlsWithCACertFileFromEnv(t *testing.T) {
-	srv, url, caFile := tlsEmulator(t)
-	setenv(t, "OS_CACERT", caFile)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            tokenProvider(url) + deployInfoBlock(testReleasePlan),
-			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 0)),
-		}},
-	})
-}
-
-func TestAccAuth_tlsUnknownAuthority(t *testing.T) {
-	srv, url, _ := tlsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: tokenProvider(url) + deployInfoBlock(testReleasePlan),
-			ExpectError: errorPattern(`Error reading release task`, `no answer from 127\.0\.0\.1:\d+ after 1 attempt\(s\)`,
-				`certificate signed by unknown authority`),
-		}},
-	})
-	// A certificate that cannot be verified is not retried.
-	if n := srv.Connections(); n != 1 {
-		t.Errorf("%d connections, want 1: an unknown authority must not be retried", n)
-	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("%d requests got through an unverified connection, want 0", n)
-	}
-}
-
-func TestAccAuth_tlsUnknownAuthorityAtIAM(t *testing.T) {
-	srv, url, _ := tlsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      passwordProvider(url, "project_id", testProject) + deployInfoBlock(testReleasePlan),
-			ExpectError: errorPattern(`requesting an IAM token`, `certificate signed by unknown authority`),
-		}},
-	})
-	if n := srv.TokensIssued(); n != 0 {
-		t.Errorf("IAM issued %d tokens over an unverified connection, want 0", n)
-	}
-}
-
-func TestAccAuth_tlsInsecure(t *testing.T) {
-	srv, url, _ := tlsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			// The warning insecure gives is asserted in TestProviderConfigInsecureWarns.
-			Config:            withLine(passwordProvider(url, "project_id", testProject), "insecure = true") + deployInfoBlock(testReleasePlan),
-			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 1)),
-		}},
-	})
-}
+// 12. TLS: see tls_test.go.
 
 // 13. User-Agent on every request, IAM's included.
 

@@ -31,6 +31,8 @@ var _ datasource.DataSourceWithConfigure = (*dataSource)(nil)
 type dataSource struct {
 	typeNameSuffix string
 	schema         schema.Schema
+	// permission is the IAM action the read needs, for errors.
+	permission string
 	// readInto reads from the API into r.state. It adds to diags what is
 	// not an API error (warnings, say) and returns the API error, if any.
 	readInto func(r *reading, diags *diag.Diagnostics) error
@@ -65,7 +67,7 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		return
 	}
 	if err := d.readInto(r, &resp.Diagnostics); err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(err, r.state.string("release_plan_id"), r.projectID, d.data.authMethod))
+		resp.Diagnostics.Append(readErrorDiagnostic(err, d.subject(r.state, r.projectID)))
 	}
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(r.state.save(r.ctx, &resp.State)...)
@@ -120,7 +122,7 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 		// A password token scoped by region works in that region's project.
 		var err error
 		if projectID, err = d.data.scopedProject(ctx); err != nil {
-			diags.Append(readErrorDiagnostic(err, state.string("release_plan_id"), "", d.data.authMethod))
+			diags.Append(readErrorDiagnostic(err, d.subject(state, "")))
 			return r, cancel, false
 		}
 	}
@@ -132,6 +134,16 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 	state["project_id"] = types.StringValue(projectID)
 	return &reading{ctx: tflog.SetField(ctx, "project_id", projectID), state: state, projectID: projectID,
 		client: d.data.client, timing: d.data.timing}, cancel, true
+}
+
+// subject says what a read reads, for its errors: one release task, or the
+// list of a project's.
+func (d *dataSource) subject(state stateValues, projectID string) readSubject {
+	s := readSubject{kind: "release task", projectID: projectID, permission: d.permission, endpoint: d.data.endpoint, method: d.data.authMethod}
+	if _, ok := state["release_plan_id"]; ok {
+		s.id, s.idAttr = state.string("release_plan_id"), "release_plan_id"
+	}
+	return s
 }
 
 // releaseTaskArguments are the arguments of a data source that reads one

@@ -14,7 +14,7 @@ import (
 )
 
 func newDeployInfoDataSource() datasource.DataSource {
-	return &dataSource{typeNameSuffix: "_release_plan_deploy_info", readInto: readDeployInfo, schema: schema.Schema{
+	return &dataSource{typeNameSuffix: "_release_plan_deploy_info", readInto: readDeployInfo, permission: "servicestage::getReleasePlan", schema: schema.Schema{
 		MarkdownDescription: "Reads the deployment information of a ServiceStage release task " +
 			"(`GET /v3/{project_id}/cas/release-plans/{release_plan_id}/deploy-info`): one entry per component, " +
 			"and whether the release has completed and succeeded. With `wait_for_completion`, the read waits " +

@@ -115,6 +115,13 @@ func (p *servicestageProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Validators:          []validator.Float64{float64validator.AtLeast(0.01)},
 				MarkdownDescription: "Client-side throttle shared by every request of this provider, to stay under an account's API rate limit. Unset means no throttle.",
 			},
+			"request_timeout": schema.StringAttribute{
+				Optional:   true,
+				Validators: []validator.String{positiveDuration()},
+				MarkdownDescription: "Bound on one HTTP attempt (connect, headers and body), as a Go duration such as `30s` or `2m`. Default `60s`. " +
+					"An attempt past it is retried like a dropped connection (see `max_retries`), within the data source's `timeouts.read`. " +
+					"Environment: `HW_REQUEST_TIMEOUT`.",
+			},
 		},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -36,6 +37,7 @@ type providerModel struct {
 	CACertFile           types.String  `tfsdk:"cacert_file"`
 	MaxRetries           types.Int64   `tfsdk:"max_retries"`
 	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
+	RequestTimeout       types.String  `tfsdk:"request_timeout"`
 }
 
 // settings is the provider configuration after environment fallbacks.
@@ -48,13 +50,15 @@ type settings struct {
 	caCertFile                                  string
 	maxRetries                                  int
 	requestsPerSecond                           float64
+	requestTimeout                              time.Duration // zero: servicestage.DefaultRequestTimeout
 }
 
 // resolveSettings applies the HW_* environment fallbacks to what HCL left
 // null, and reports values that cannot be used.
 func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	str := func(attr string, v types.String, env string) string {
+	// given is the value of attr from HCL, else from env, exactly as set.
+	given := func(attr string, v types.String, env string) string {
 		if v.IsUnknown() {
 			diags.AddAttributeError(path.Root(attr), "Unknown provider setting",
 				fmt.Sprintf("%s is not known until apply, but the provider needs it to read data sources during plan. "+
@@ -62,12 +66,27 @@ func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 			return ""
 		}
 		if !v.IsNull() {
-			return strings.TrimSpace(v.ValueString())
+			return v.ValueString()
 		}
 		if env == "" {
 			return ""
 		}
-		return strings.TrimSpace(os.Getenv(env))
+		return os.Getenv(env)
+	}
+	str := func(attr string, v types.String, env string) string {
+		return strings.TrimSpace(given(attr, v, env))
+	}
+	// Credentials are used as given: a password may end in a space. Stray
+	// whitespace is more often a copy-paste slip, so it gets a warning that
+	// names the attribute and never the value.
+	credential := func(attr string, v types.String, env string) string {
+		value := given(attr, v, env)
+		if strings.TrimSpace(value) != value {
+			diags.AddAttributeWarning(path.Root(attr), "Whitespace around "+attr,
+				fmt.Sprintf("%s (or %s) starts or ends with whitespace, which is sent as part of it. "+
+					"If the whitespace is not part of the credential, remove it.", attr, env))
+		}
+		return value
 	}
 	s := settings{
 		region:        str("region", m.Region, "HW_REGION_NAME"),
@@ -75,13 +94,13 @@ func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 		cloud:         str("cloud", m.Cloud, "HW_CLOUD"),
 		endpoint:      str("endpoint", m.Endpoint, "HW_SERVICESTAGE_ENDPOINT"),
 		authURL:       str("auth_url", m.AuthURL, "HW_AUTH_URL"),
-		token:         str("token", m.Token, "HW_AUTH_TOKEN"),
-		accessKey:     str("access_key", m.AccessKey, "HW_ACCESS_KEY"),
-		secretKey:     str("secret_key", m.SecretKey, "HW_SECRET_KEY"),
-		securityToken: str("security_token", m.SecurityToken, "HW_SECURITY_TOKEN"),
-		userName:      str("user_name", m.UserName, "HW_USER_NAME"),
-		password:      str("password", m.Password, "HW_PASSWORD"),
-		domainName:    str("domain_name", m.DomainName, "HW_DOMAIN_NAME"),
+		token:         credential("token", m.Token, "HW_AUTH_TOKEN"),
+		accessKey:     credential("access_key", m.AccessKey, "HW_ACCESS_KEY"),
+		secretKey:     credential("secret_key", m.SecretKey, "HW_SECRET_KEY"),
+		securityToken: credential("security_token", m.SecurityToken, "HW_SECURITY_TOKEN"),
+		userName:      credential("user_name", m.UserName, "HW_USER_NAME"),
+		password:      credential("password", m.Password, "HW_PASSWORD"),
+		domainName:    credential("domain_name", m.DomainName, "HW_DOMAIN_NAME"),
 		caCertFile:    str("cacert_file", m.CACertFile, "OS_CACERT"),
 		maxRetries:    servicestage.DefaultMaxRetries,
 	}
@@ -118,6 +137,16 @@ func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 		diags.AddAttributeError(path.Root("max_requests_per_second"), "Unknown provider setting", "max_requests_per_second must be known during plan.")
 	}
 	s.requestsPerSecond = m.MaxRequestsPerSecond.ValueFloat64()
+
+	// Unset stays zero: the transport applies servicestage.DefaultRequestTimeout.
+	if v := str("request_timeout", m.RequestTimeout, "HW_REQUEST_TIMEOUT"); v != "" {
+		d, err := parsePositiveDuration(v)
+		if err != nil {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout (or HW_REQUEST_TIMEOUT) %s.", err))
+		}
+		s.requestTimeout = d
+	}
 
 	// Environment values bypass the schema validators: check them here.
 	for _, u := range []struct{ attr, env, value string }{

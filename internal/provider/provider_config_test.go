@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -26,7 +27,7 @@ func nullModel() providerModel {
 		AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
 		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(),
 		Insecure: types.BoolNull(), CACertFile: types.StringNull(),
-		MaxRetries: types.Int64Null(), MaxRequestsPerSecond: types.Float64Null(),
+		MaxRetries: types.Int64Null(), MaxRequestsPerSecond: types.Float64Null(), RequestTimeout: types.StringNull(),
 	}
 }
 
@@ -207,6 +208,8 @@ func TestProviderConfigInvalidEnvironment(t *testing.T) {
 		{"HW_SERVICESTAGE_ENDPOINT", "servicestage.example.org", "endpoint", "endpoint (or HW_SERVICESTAGE_ENDPOINT)"},
 		{"HW_AUTH_URL", "ftp://iam.example.org/v3", "auth_url", "auth_url (or HW_AUTH_URL)"},
 		{"HW_PROJECT_ID", "a/b", "project_id", "project_id (or HW_PROJECT_ID)"},
+		{"HW_REQUEST_TIMEOUT", "60", "request_timeout", `request_timeout (or HW_REQUEST_TIMEOUT) must be a Go duration such as "30s" or "2m", got "60"`},
+		{"HW_REQUEST_TIMEOUT", "-1s", "request_timeout", `request_timeout (or HW_REQUEST_TIMEOUT) must be greater than zero, got "-1s"`},
 	} {
 		t.Run(tt.env+"="+tt.value, func(t *testing.T) {
 			t.Setenv(tt.env, tt.value)
@@ -456,5 +459,61 @@ func TestProviderConfigIncompleteIsDeferred(t *testing.T) {
 				t.Errorf("provider data %+v, want incomplete %q", data, tt.wantSummary)
 			}
 		})
+	}
+}
+
+// request_timeout comes from HCL, else HW_REQUEST_TIMEOUT; unset leaves the
+// transport's default.
+func TestProviderConfigRequestTimeout(t *testing.T) {
+	s, _ := resolveSettings(nullModel())
+	if s.requestTimeout != 0 {
+		t.Errorf("unset: %s, want 0 (the transport's default)", s.requestTimeout)
+	}
+	t.Setenv("HW_REQUEST_TIMEOUT", " 90s ")
+	if s, diags := resolveSettings(nullModel()); diags.HasError() || s.requestTimeout != 90*time.Second {
+		t.Errorf("HW_REQUEST_TIMEOUT=90s: %s, %s", s.requestTimeout, diagText(diags))
+	}
+	m := nullModel()
+	m.RequestTimeout = types.StringValue("2m")
+	if s, diags := resolveSettings(m); diags.HasError() || s.requestTimeout != 2*time.Minute {
+		t.Errorf("request_timeout = 2m over the environment: %s, %s", s.requestTimeout, diagText(diags))
+	}
+}
+
+// Credentials are used exactly as given; whitespace around one gets a
+// warning on its attribute that never shows the value.
+func TestProviderConfigCredentialsAsGiven(t *testing.T) {
+	const password, secretKey = "pass word ", " sk-with-space\t"
+	m := nullModel()
+	m.Region = types.StringValue(" " + testRegion + " ")
+	m.Password = types.StringValue(password)
+	m.UserName = types.StringValue(testUser)
+	m.DomainName = types.StringValue(testDomain)
+	m.AccessKey = types.StringValue(testAccessKey)
+	m.SecretKey = types.StringValue(secretKey)
+	s, diags := resolveSettings(m)
+	if diags.HasError() {
+		t.Fatal(diagText(diags))
+	}
+	if s.password != password || s.secretKey != secretKey || s.region != testRegion {
+		t.Errorf("password %q, secret key %q, region %q: want the credentials as given and the region trimmed", s.password, s.secretKey, s.region)
+	}
+	var warned []string
+	for _, w := range diags.Warnings() {
+		wp, ok := w.(diag.DiagnosticWithPath)
+		if !ok {
+			t.Fatalf("warning without a path: %s", w.Summary())
+		}
+		warned = append(warned, wp.Path().String())
+		text := w.Summary() + w.Detail()
+		if strings.Contains(text, strings.TrimSpace(password)) || strings.Contains(text, strings.TrimSpace(secretKey)) {
+			t.Errorf("warning shows a credential: %s", text)
+		}
+		if !strings.Contains(text, wp.Path().String()) {
+			t.Errorf("warning %q does not name %s", text, wp.Path())
+		}
+	}
+	if strings.Join(warned, ",") != "secret_key,password" {
+		t.Errorf("warnings on %q, want secret_key and password", warned)
 	}
 }

@@ -159,6 +159,7 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 		Insecure:          s.insecure,
 		CACertFile:        s.caCertFile,
 		RequestsPerSecond: s.requestsPerSecond,
+		RequestTimeout:    s.requestTimeout,
 	})
 	if err != nil {
 		diags.AddAttributeError(path.Root("cacert_file"), "Invalid cacert_file",

@@ -12,7 +12,7 @@ import (
 var releasePlanObject = newAPIObject[servicestage.ReleasePlan]()
 
 func newReleasePlanDataSource() datasource.DataSource {
-	return &dataSource{typeNameSuffix: "_release_plan", readInto: readReleasePlan, schema: schema.Schema{
+	return &dataSource{typeNameSuffix: "_release_plan", readInto: readReleasePlan, permission: "servicestage::getReleasePlan", schema: schema.Schema{
 		MarkdownDescription: "Reads one ServiceStage release task " +
 			"(`GET /v3/{project_id}/cas/release-plans/{release_plan_id}`): its name, status, times and the " +
 			"components it releases. Gate a pipeline on `status`; for each component's job, read " +

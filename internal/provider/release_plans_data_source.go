@@ -17,7 +17,7 @@ import (
 )
 
 func newReleasePlansDataSource() datasource.DataSource {
-	return &dataSource{typeNameSuffix: "_release_plans", readInto: readReleasePlans, schema: schema.Schema{
+	return &dataSource{typeNameSuffix: "_release_plans", readInto: readReleasePlans, permission: "servicestage::listReleasePlan", schema: schema.Schema{
 		MarkdownDescription: "Lists the release tasks of a project (`GET /v3/{project_id}/cas/release-plans`), " +
 			"newest first, so that a configuration can find a task by name instead of pasting its ID. " +
 			"The filters are applied by the provider and combine with AND; no match gives empty lists.",

@@ -38,6 +38,7 @@ func TestProviderSchemaMatchesContract(t *testing.T) {
 		"cacert_file":             {types.StringType, false},
 		"max_retries":             {types.Int64Type, false},
 		"max_requests_per_second": {types.Float64Type, false},
+		"request_timeout":         {types.StringType, false},
 	}
 	var resp fwprovider.SchemaResponse
 	(&servicestageProvider{}).Schema(context.Background(), fwprovider.SchemaRequest{}, &resp)

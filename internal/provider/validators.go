@@ -4,74 +4,91 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
-// pathSegmentValidator rejects IDs that cannot stand alone as one URL path
-// segment, before any request is made.
-type pathSegmentValidator struct{}
-
-func pathSegment() validator.String { return pathSegmentValidator{} }
-
-func (pathSegmentValidator) Description(context.Context) string {
-	return "must be a single path segment: no /, \\, .., %, whitespace or control characters"
+// stringCheck is a validator.String made of a check: null and unknown values
+// pass, and a failed check is an error on the attribute, "<attribute> <err>.",
+// followed by advice. Each check runs before any request is made.
+type stringCheck struct {
+	description, summary, advice string
+	check                        func(string) error
 }
 
-func (v pathSegmentValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+func (c stringCheck) Description(context.Context) string { return c.description }
 
-func (pathSegmentValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (c stringCheck) MarkdownDescription(ctx context.Context) string { return c.Description(ctx) }
+
+func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := servicestage.ValidateID(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid ID",
-			fmt.Sprintf("%s %s. Use the ID exactly as ServiceStage shows it.", req.Path, err))
+	if err := c.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, c.summary, fmt.Sprintf("%s %s.%s", req.Path, err, c.advice))
 	}
 }
 
-// httpURLValidator accepts absolute http(s) URLs.
-type httpURLValidator struct{}
-
-func httpURL() validator.String { return httpURLValidator{} }
-
-func (httpURLValidator) Description(context.Context) string {
-	return "must be an absolute http:// or https:// URL"
-}
-
-func (v httpURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (httpURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := servicestage.ParseEndpoint(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%s %s.", req.Path, err))
+// pathSegment rejects IDs that cannot stand alone as one URL path segment.
+func pathSegment() validator.String {
+	return stringCheck{
+		description: "must be a single path segment: no /, \\, .., %, whitespace or control characters",
+		summary:     "Invalid ID",
+		advice:      " Use the ID exactly as ServiceStage shows it.",
+		check:       servicestage.ValidateID,
 	}
 }
 
-// regexpValidator accepts RE2 regular expressions, so that a bad one fails
-// validation, before any request is made.
-type regexpValidator struct{}
-
-func validRegexp() validator.String { return regexpValidator{} }
-
-func (regexpValidator) Description(context.Context) string {
-	return "must be a valid RE2 regular expression"
+// httpURL accepts absolute http(s) URLs.
+func httpURL() validator.String {
+	return stringCheck{
+		description: "must be an absolute http:// or https:// URL",
+		summary:     "Invalid URL",
+		check: func(s string) error {
+			_, err := servicestage.ParseEndpoint(s)
+			return err
+		},
+	}
 }
 
-func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+// positiveDuration accepts Go durations greater than zero, such as "30s".
+func positiveDuration() validator.String {
+	return stringCheck{
+		description: `must be a positive Go duration, such as "30s" or "2m"`,
+		summary:     "Invalid duration",
+		check: func(s string) error {
+			_, err := parsePositiveDuration(s)
+			return err
+		},
 	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("%s is not a valid RE2 regular expression: %s. See https://github.com/google/re2/wiki/Syntax.", req.Path, err))
+}
+
+// parsePositiveDuration parses a Go duration and rejects zero and negative ones.
+func parsePositiveDuration(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("must be a Go duration such as \"30s\" or \"2m\", got %q", s)
+	case d <= 0:
+		return 0, fmt.Errorf("must be greater than zero, got %q", s)
+	}
+	return d, nil
+}
+
+// validRegexp accepts RE2 regular expressions.
+func validRegexp() validator.String {
+	return stringCheck{
+		description: "must be a valid RE2 regular expression",
+		summary:     "Invalid regular expression",
+		advice:      " See https://github.com/google/re2/wiki/Syntax.",
+		check: func(s string) error {
+			if _, err := regexp.Compile(s); err != nil {
+				return fmt.Errorf("is not a valid RE2 regular expression: %w", err)
+			}
+			return nil
+		},
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
@@ -20,6 +22,10 @@ type fetchFunc func(ctx context.Context) (*servicestage.DeployInfo, error)
 type waitError struct {
 	elapsed time.Duration
 	reads   int
+	// lastErr is the last error the wait rode out, and lastErrRead the
+	// read that met it; nil if none.
+	lastErr     error
+	lastErrRead int
 	// last is the answer of the last successful read; nil if none succeeded.
 	last *servicestage.DeployInfo
 	// cause is why the wait ended: the context's cause.
@@ -55,62 +61,98 @@ func (e *waitError) message(subject string) string {
 		if e.interrupted != nil {
 			fmt.Fprintf(&b, ": %s", e.interrupted)
 		}
-		return b.String()
-	}
-	pending := e.last.PendingComponents()
-	fmt.Fprintf(&b, "; %d of %d component(s) still pending at the last read:", len(pending), len(e.last.Components))
-	for _, c := range pending {
-		fmt.Fprintf(&b, "\n  - %s: job_status %s", orDash(c.Name), orDash(c.JobStatus))
-		if c.RollbackJobStatus != "" {
-			fmt.Fprintf(&b, ", rollback_job_status %s", c.RollbackJobStatus)
+	} else {
+		pending := e.last.PendingComponents()
+		fmt.Fprintf(&b, "; %d of %d component(s) still pending at the last read:", len(pending), len(e.last.Components))
+		for _, c := range pending {
+			fmt.Fprintf(&b, "\n  - %s: job_status %s", orDash(c.Name), orDash(c.JobStatus))
+			if c.RollbackJobStatus != "" {
+				fmt.Fprintf(&b, ", rollback_job_status %s", c.RollbackJobStatus)
+			}
 		}
+	}
+	if e.lastErr != nil {
+		fmt.Fprintf(&b, "\nThe last error seen, at read %d: %s", e.lastErrRead, e.lastErr)
 	}
 	return b.String()
 }
 
 // waitForCompletion polls until the release task has no pending job. The
 // interval starts at initial and grows by half each poll up to maxInterval;
-// ctx bounds the whole wait. An error from fetch ends the wait at once:
-// transient failures were already retried, and the rest (not found,
-// refused credentials) will not heal by waiting.
+// ctx bounds the whole wait. An error left after the retries ends the wait
+// only if waiting cannot fix it (see mayPass): an outage of the gateway
+// during a long release is ridden out, a missing task or refused
+// credentials are not.
 func waitForCompletion(ctx context.Context, fetch fetchFunc, initial, maxInterval time.Duration) (*servicestage.DeployInfo, error) {
 	start := time.Now()
 	interval := min(initial, maxInterval)
-	var last *servicestage.DeployInfo
+	w := &waitError{}
 	for reads := 1; ; reads++ {
+		w.reads = reads
 		info, err := fetch(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, &waitError{elapsed: time.Since(start), reads: reads, last: last, cause: context.Cause(ctx), interrupted: err}
-			}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			w.elapsed, w.cause, w.interrupted = time.Since(start), context.Cause(ctx), err
+			return nil, w
+		case err != nil && !mayPass(err):
 			return nil, err
-		}
-		last = info
-		if info.Completed() {
+		case err != nil:
+			w.lastErr, w.lastErrRead = err, reads
+			tflog.Warn(ctx, "a read failed; the wait goes on", map[string]any{"error": err.Error(), "next_poll_in": interval.String()})
+		case info.Completed():
 			tflog.Info(ctx, "release task completed", map[string]any{"reads": reads, "elapsed": time.Since(start).String()})
 			return info, nil
+		default:
+			w.last = info
+			logPending(ctx, info, interval)
 		}
-
-		pending := info.PendingComponents()
-		names := make([]string, len(pending))
-		for i, c := range pending {
-			names[i] = c.Name
-		}
-		tflog.Info(ctx, "waiting for the release task to complete", map[string]any{
-			"pending_count":      len(pending),
-			"pending_components": names,
-			"next_poll_in":       interval.String(),
-		})
 
 		timer := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, &waitError{elapsed: time.Since(start), reads: reads, last: last, cause: context.Cause(ctx)}
+			w.elapsed, w.cause = time.Since(start), context.Cause(ctx)
+			return nil, w
 		case <-timer.C:
 		}
 		interval = nextPollInterval(interval, maxInterval)
 	}
+}
+
+// logPending says what the wait is waiting for.
+func logPending(ctx context.Context, info *servicestage.DeployInfo, interval time.Duration) {
+	pending := info.PendingComponents()
+	names := make([]string, len(pending))
+	for i, c := range pending {
+		names[i] = c.Name
+	}
+	tflog.Info(ctx, "waiting for the release task to complete", map[string]any{
+		"pending_count":      len(pending),
+		"pending_components": names,
+		"next_poll_in":       interval.String(),
+	})
+}
+
+// mayPass reports whether a read's error may be gone at the next poll: a
+// server-side failure or throttling, or an attempt that was dropped or timed
+// out. Not found, a malformed request, refused credentials, an untrusted
+// certificate and the client-side throttle's deadline will not heal by
+// waiting. A malformed answer ends the wait too: a body that does not decode
+// is a mismatch between the API and the provider, not an outage.
+func mayPass(err error) bool {
+	var apiErr *servicestage.APIError
+	var decodeErr *servicestage.DecodeError
+	switch {
+	case errors.As(err, &decodeErr):
+		return false
+	case errors.As(err, &apiErr):
+		return apiErr.Transient()
+	}
+	var iamErr *auth.IAMError
+	if errors.As(err, &iamErr) {
+		return iamErr.StatusCode == http.StatusTooManyRequests || iamErr.StatusCode >= http.StatusInternalServerError
+	}
+	return servicestage.TransientNetworkError(err)
 }
 
 // nextPollInterval grows the interval between polls by half, up to maxInterval.

@@ -188,6 +188,13 @@ func (c *Client) transportError(ctx context.Context, op string, p *retryPolicy, 
 		}
 		return fmt.Errorf("%s: cancelled %s: %w", op, attempts, err)
 	}
+	if errors.Is(err, ErrThrottleDeadline) {
+		return fmt.Errorf("%s: the client-side limit max_requests_per_second would give the next request its turn only "+
+			"after timeouts.read ends: %w", op, err)
+	}
+	if CertificateError(err) {
+		return fmt.Errorf("%s: the TLS certificate of %s is not trusted: %w", op, c.endpoint.Host, err)
+	}
 	if p.stopReason != "" {
 		attempts += ", " + p.stopReason
 	}

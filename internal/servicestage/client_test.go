@@ -328,14 +328,12 @@ func TestRetryAfter(t *testing.T) {
 
 func TestGetDeployInfoStopsWhenRetryAfterPassesDeadline(t *testing.T) {
 	t.Parallel()
-	r := newRecorder(t, answer(429, apiErrorJSON("APIGW.0308", "over ratelimit"), "Retry-After", "30"), ok200)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	// Retry-After two hours, deadline in one: a client that waited for
+	// either would never finish, so returning at all shows it gave up.
+	r := newRecorder(t, answer(429, apiErrorJSON("APIGW.0308", "over ratelimit"), "Retry-After", "7200"), ok200)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	start := time.Now()
 	_, err := newTestClient(t, r).GetDeployInfo(ctx, testProject, testTask)
-	if elapsed := time.Since(start); elapsed > time.Second {
-		t.Errorf("took %v: it should give up at once, not wait for Retry-After or the deadline", elapsed)
-	}
 	var ae *APIError
 	if !errors.As(err, &ae) || !ae.Throttled() {
 		t.Errorf("got %v, want the 429 APIError", err)
@@ -355,11 +353,9 @@ func TestGetDeployInfoHangingServerTimesOut(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	start := time.Now()
+	// A client that ignored the deadline would get the server's empty
+	// answer after 10s, not a deadline error.
 	_, err := newTestClient(t, r).GetDeployInfo(ctx, testProject, testTask)
-	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Errorf("returned after %v, want soon after the 200ms deadline", elapsed)
-	}
 	if err == nil || !strings.Contains(err.Error(), "timed out") || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("got %v, want a 'timed out' error wrapping context.DeadlineExceeded", err)
 	}
@@ -507,11 +503,17 @@ func TestTransientNetworkError(t *testing.T) {
 		{"unknown authority, timing out", urlErr(timeoutWrapper{x509.UnknownAuthorityError{}}), false},
 		{"hostname, timing out", urlErr(timeoutWrapper{x509.HostnameError{Host: "h"}}), false},
 		{"invalid, timing out", urlErr(timeoutWrapper{x509.CertificateInvalidError{Reason: x509.Expired}}), false},
+		{"request_timeout", urlErr(fmt.Errorf("%w (1s)", ErrAttemptTimeout)), true},
+		{"throttle deadline", urlErr(ErrThrottleDeadline), false},
 		{"other", errors.New("boom"), false},
 	}
 	for _, tt := range tests {
-		if got := transientNetworkError(tt.err); got != tt.want {
-			t.Errorf("%s: transientNetworkError(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
+		wantCert := strings.Contains(tt.name, "authority") || strings.Contains(tt.name, "hostname") || strings.Contains(tt.name, "invalid")
+		if got := CertificateError(tt.err); got != wantCert {
+			t.Errorf("%s: CertificateError(%v) = %v, want %v", tt.name, tt.err, got, wantCert)
+		}
+		if got := TransientNetworkError(tt.err); got != tt.want {
+			t.Errorf("%s: TransientNetworkError(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
 		}
 	}
 }

@@ -55,9 +55,22 @@ var notFoundCodes = map[string]bool{
 	"SVCSTG.00100433": true,
 }
 
-// NotFound reports whether the error means the release task does not exist.
+// serviceStageCode marks codes that ServiceStage itself returns, as opposed
+// to the API gateway in front of it (APIGW.*).
+const serviceStageCode = "SVCSTG."
+
+// NotFound reports whether ServiceStage said the release task (or its
+// project) does not exist. Only ServiceStage's own codes say so: a 404 from
+// the gateway means the URL is wrong (see GatewayNotFound).
 func (e *APIError) NotFound() bool {
-	return e.StatusCode == http.StatusNotFound || notFoundCodes[e.Code]
+	return (e.StatusCode == http.StatusNotFound && strings.HasPrefix(e.Code, serviceStageCode)) || notFoundCodes[e.Code]
+}
+
+// GatewayNotFound reports a 404 that did not come from ServiceStage: the
+// gateway's APIGW.0101, or no code at all, for a path no API is published
+// at. The endpoint is wrong, not the ID.
+func (e *APIError) GatewayNotFound() bool {
+	return e.StatusCode == http.StatusNotFound && !strings.HasPrefix(e.Code, serviceStageCode)
 }
 
 // SignatureRejected reports a gateway answer saying the AK/SK signature or
@@ -80,6 +93,12 @@ func (e *APIError) CanonicalRequest() string {
 // Throttled reports the gateway's rate-limit answer.
 func (e *APIError) Throttled() bool {
 	return e.StatusCode == http.StatusTooManyRequests || e.Code == "APIGW.0308"
+}
+
+// Transient reports an answer that may be different later: throttling or a
+// server-side failure.
+func (e *APIError) Transient() bool {
+	return e.Throttled() || e.StatusCode >= http.StatusInternalServerError
 }
 
 // NewAPIError builds the error for a non-2xx response from its status,

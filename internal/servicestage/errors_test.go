@@ -142,26 +142,32 @@ func TestAPIErrorHTMLBodyIsSanitised(t *testing.T) {
 func TestAPIErrorNotFound(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		status int
-		code   string
-		want   bool
+		status  int
+		code    string
+		want    bool
+		gateway bool
 	}{
-		{404, "", true},
-		{404, "SVCSTG.00100404", true},
-		{401, "SVCSTG.00100401", true}, // ServiceStage's not-found quirk
-		{400, "SVCSTG.00100403", true},
-		{400, "SVCSTG.00100411", true},
-		{400, "SVCSTG.00100433", true},
-		{401, "APIGW.0301", false},
-		{401, "", false},
-		{403, "", false},
-		{400, "SVCSTG.00100400", false},
-		{500, "", false},
+		{404, "", false, true},
+		{404, "APIGW.0101", false, true},
+		{404, "SVCSTG.00100404", true, false},
+		{404, "SVCSTG.00100499", true, false},
+		{401, "SVCSTG.00100401", true, false}, // ServiceStage's not-found quirk
+		{400, "SVCSTG.00100403", true, false},
+		{400, "SVCSTG.00100411", true, false},
+		{400, "SVCSTG.00100433", true, false},
+		{401, "APIGW.0301", false, false},
+		{401, "", false, false},
+		{403, "", false, false},
+		{400, "SVCSTG.00100400", false, false},
+		{500, "", false, false},
 	}
 	for _, tt := range tests {
 		e := &APIError{StatusCode: tt.status, Code: tt.code}
 		if got := e.NotFound(); got != tt.want {
 			t.Errorf("HTTP %d %q: NotFound() = %v, want %v", tt.status, tt.code, got, tt.want)
+		}
+		if got := e.GatewayNotFound(); got != tt.gateway {
+			t.Errorf("HTTP %d %q: GatewayNotFound() = %v, want %v", tt.status, tt.code, got, tt.gateway)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package servicestage
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -51,7 +52,7 @@ func (p *retryPolicy) checkRetry(ctx context.Context, resp *http.Response, err e
 	}
 	var reason string
 	switch {
-	case err != nil && transientNetworkError(err):
+	case err != nil && TransientNetworkError(err):
 		reason = err.Error()
 	case err != nil:
 		return false, err
@@ -111,23 +112,32 @@ func retryAfter(value string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// transientNetworkError recognises failures that another attempt may not
-// meet: resets, refusals, timeouts and connections cut mid-response. TLS and
-// certificate failures are not among them.
-func transientNetworkError(err error) bool {
-	var certErr x509.UnknownAuthorityError // a value type, like the other two
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	if errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &invalid) {
+// TransientNetworkError recognises failures that another attempt may not
+// meet: resets, refusals, timeouts (request_timeout included) and connections
+// cut mid-response. TLS and certificate failures are not among them.
+func TransientNetworkError(err error) bool {
+	if CertificateError(err) {
 		return false
 	}
-	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+	if errors.Is(err, ErrAttemptTimeout) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr) && netErr.Timeout()
+}
+
+// CertificateError reports a server certificate that could not be verified:
+// an unknown authority (a private CA, a TLS-inspecting proxy), a wrong host
+// name or an invalid certificate.
+func CertificateError(err error) bool {
+	var unknown x509.UnknownAuthorityError // value types, as crypto/x509 returns them
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	return errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid) || errors.As(err, &verify)
 }
 
 // newRetryClient wires a policy to the shared http.Client. retryablehttp

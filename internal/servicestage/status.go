@@ -1,5 +1,7 @@
 package servicestage
 
+import "cmp"
+
 // Job statuses that end a job. Every other value, including ones the
 // reference never lists, means the job is still pending.
 const (
@@ -43,12 +45,13 @@ func (d *DeployInfo) AllSucceeded() bool {
 }
 
 // FailedComponents names, in API order, the components whose deployment or
-// rollback job failed.
+// rollback job failed. A component without a name is listed by its ID, so
+// the list never holds an empty string (which would become null).
 func (d *DeployInfo) FailedComponents() []string {
 	names := []string{}
 	for i := range d.Components {
-		if d.Components[i].Failed() {
-			names = append(names, d.Components[i].Name)
+		if c := d.Components[i]; c.Failed() {
+			names = append(names, cmp.Or(c.Name, c.ID))
 		}
 	}
 	return names

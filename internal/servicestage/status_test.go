@@ -66,6 +66,11 @@ func TestDeployInfoStatus(t *testing.T) {
 		},
 		{"rollback failed", []*Component{comp("a", "SUCCEEDED", "FAILED")}, true, true, []string{"a"}, nil},
 		{
+			"a failed component without a name is listed by its ID",
+			[]*Component{{ID: "c7", JobStatus: "FAILED"}, comp("b", "FAILED", "")},
+			true, false, []string{"c7", "b"}, nil,
+		},
+		{
 			"failed names in API order, duplicates kept",
 			[]*Component{
 				comp("zeta", "FAILED", ""), comp("ok", "SUCCEEDED", ""), comp("alpha", "SUCCEEDED", "FAILED"),

@@ -1,10 +1,13 @@
 package servicestage
 
 import (
+	"cmp"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -22,7 +25,13 @@ type TransportConfig struct {
 	// RequestsPerSecond throttles every request of this transport, retries
 	// included; zero means no throttle.
 	RequestsPerSecond float64
+	// RequestTimeout bounds one attempt: connect, headers and body. Zero
+	// means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout bounds one attempt when TransportConfig leaves it unset.
+const DefaultRequestTimeout = 60 * time.Second
 
 // maxConnsPerHost is Terraform's default -parallelism, so a plan of hundreds
 // of reads keeps reusing ten connections. It caps open connections, not just
@@ -61,7 +70,8 @@ func NewTransport(cfg TransportConfig) (http.RoundTripper, error) {
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig:       tlsConfig,
 	}
-	var rt http.RoundTripper = base
+	// Innermost, so that waiting for the throttle does not count against an attempt.
+	var rt http.RoundTripper = &attemptTimeoutTransport{timeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), base: base}
 	if cfg.RequestsPerSecond > 0 {
 		rt = &throttledTransport{limiter: newLimiter(cfg.RequestsPerSecond), base: rt}
 	}
@@ -96,9 +106,74 @@ func newLimiter(perSecond float64) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(perSecond), 1)
 }
 
+// ErrThrottleDeadline reports a request whose turn under the client-side
+// throttle would come only after the read's deadline.
+var ErrThrottleDeadline = errors.New("client-side rate limit (max_requests_per_second): no turn before the deadline")
+
 func (t *throttledTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.limiter.Wait(req.Context()); err != nil {
+		// The limiter refuses at once, with the context still live, when
+		// the turn would come after the deadline.
+		if req.Context().Err() == nil {
+			return nil, ErrThrottleDeadline
+		}
 		return nil, fmt.Errorf("waiting for the client-side rate limit (max_requests_per_second): %w", err)
 	}
 	return t.base.RoundTrip(req)
+}
+
+// ErrAttemptTimeout reports an attempt that got no complete answer within
+// request_timeout. The retry policy treats it like a dropped connection.
+var ErrAttemptTimeout = errors.New("no complete answer within request_timeout")
+
+// attemptTimeoutTransport bounds each attempt, reading the body included, so
+// that a connection that accepts a request and never answers is given up
+// and retried instead of holding the whole read.
+type attemptTimeoutTransport struct {
+	timeout time.Duration
+	base    http.RoundTripper
+}
+
+func (t *attemptTimeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	parent := req.Context()
+	ctx, cancel := context.WithTimeout(parent, t.timeout)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		err = t.explain(parent, ctx, err)
+		cancel()
+		return nil, err
+	}
+	resp.Body = &attemptBody{ReadCloser: resp.Body, t: t, parent: parent, ctx: ctx, cancel: cancel}
+	return resp, nil
+}
+
+// explain replaces the error of an attempt its own timer ended; the read's
+// deadline or cancellation is left as it is.
+func (t *attemptTimeoutTransport) explain(parent, attempt context.Context, err error) error {
+	if parent.Err() == nil && attempt.Err() != nil {
+		return fmt.Errorf("%w (%s)", ErrAttemptTimeout, t.timeout)
+	}
+	return err
+}
+
+// attemptBody keeps the attempt's timer running while the body is read and
+// releases it when the body is closed.
+type attemptBody struct {
+	io.ReadCloser
+	t           *attemptTimeoutTransport
+	parent, ctx context.Context
+	cancel      context.CancelFunc
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = b.t.explain(b.parent, b.ctx, err)
+	}
+	return n, err
+}
+
+func (b *attemptBody) Close() error {
+	defer b.cancel()
+	return b.ReadCloser.Close()
 }

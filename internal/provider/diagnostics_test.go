@@ -1,0 +1,164 @@
+package provider
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+)
+
+const testEndpoint = "https://servicestage.ap-southeast-3.myhuaweicloud.com/v3"
+
+// testSubject is the deploy-info read the diagnostics tests describe.
+var testSubject = (&dataSource{permission: "servicestage::getReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: authToken}}).
+	subject(stateValues{"release_plan_id": types.StringValue(testReleasePlan)}, testProject)
+
+// Every branch of readErrorDiagnostic: the summary, what the detail must
+// say, and what it must not.
+func TestReadErrorDiagnostic(t *testing.T) {
+	pending := fakeDeployInfo(fakeComponent("api", "RUNNING", ""), fakeComponent("done", "SUCCEEDED", ""))
+	for _, tc := range []struct {
+		name    string
+		err     error
+		subject readSubject
+		summary string
+		detail  []string
+		never   []string
+	}{
+		{
+			name: "wait timeout", summary: "Timed out waiting for release task",
+			err: &waitError{elapsed: 20 * time.Minute, reads: 60, last: pending, cause: context.DeadlineExceeded,
+				lastErr: apiError(http.StatusServiceUnavailable, "APIGW.0202"), lastErrRead: 58},
+			detail: []string{`Release task "` + testReleasePlan + `" in project "` + testProject + `" did not complete within 20m0s (60 reads)`,
+				"1 of 2 component(s) still pending", "- api: job_status RUNNING",
+				"The last error seen, at read 58: reading deploy info: HTTP 503 Service Unavailable, error_code APIGW.0202", "Raise timeouts.read"},
+		},
+		{
+			name: "wait cancelled", summary: "Wait for release task cancelled",
+			err:    &waitError{elapsed: time.Second, reads: 2, last: pending, cause: context.Canceled},
+			detail: []string{"was cancelled after 1s (2 reads)", "goes on in ServiceStage"},
+		},
+		{
+			name: "certificate", summary: "TLS certificate not trusted",
+			err:    fmt.Errorf("reading: %w", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}),
+			detail: []string{"certificate signed by unknown authority", "cacert_file (or the OS_CACERT environment variable)", "insecure = true"},
+		},
+		{
+			name: "throttle deadline", summary: "Client-side rate limit reached before timeouts.read",
+			err:    fmt.Errorf("reading: %w", servicestage.ErrThrottleDeadline),
+			detail: []string{"max_requests_per_second", "timeouts.read", "The service was not asked"},
+			never:  []string{"check endpoint, network and proxy"},
+		},
+		{
+			name: "IAM", summary: "IAM did not issue a token",
+			err:    &auth.IAMError{StatusCode: 401, Code: "IAM.0001"},
+			detail: []string{"HTTP 401", "user_name, password and domain_name"},
+		},
+		{
+			name: "gateway 404", summary: "No ServiceStage API at the endpoint",
+			err: apiError(http.StatusNotFound, "APIGW.0101"),
+			detail: []string{"The API gateway at " + testEndpoint + " answered", "HTTP 404, error_code APIGW.0101",
+				"Check endpoint (HW_SERVICESTAGE_ENDPOINT) and region (HW_REGION_NAME)", "without a path such as /v3"},
+			never: []string{"not found", "Not found"},
+		},
+		{
+			name: "404 without a code", summary: "No ServiceStage API at the endpoint",
+			err:    servicestage.NewAPIError("reading", http.StatusNotFound, nil, []byte("<html>404</html>")),
+			detail: []string{testEndpoint},
+			never:  []string{"not found"},
+		},
+		{
+			name: "not found", summary: "Release task not found",
+			err:    apiError(http.StatusNotFound, "SVCSTG.00100404"),
+			detail: []string{`Release task "` + testReleasePlan + `" was not found in project "` + testProject + `"`, "SVCSTG.00100404", "Check release_plan_id"},
+		},
+		{
+			name: "not found, 401 quirk", summary: "Release task not found",
+			err:    apiError(http.StatusUnauthorized, "SVCSTG.00100401"),
+			detail: []string{"was not found", "HTTP 401"},
+		},
+		{
+			name: "project not found in a list", summary: "Project not found",
+			err:     apiError(http.StatusNotFound, "SVCSTG.00100404"),
+			subject: readSubject{kind: "release task", projectID: testProject, endpoint: testEndpoint},
+			detail:  []string{`Project "` + testProject + `" was not found`, "Check project_id"},
+		},
+		{
+			name: "authentication", summary: "Authentication rejected",
+			err:    apiError(http.StatusUnauthorized, "APIGW.0301"),
+			detail: []string{"ServiceStage refused the credentials", "Check token (HW_AUTH_TOKEN)"},
+		},
+		{
+			name: "signature", summary: "Authentication rejected",
+			err: servicestage.NewAPIError("reading", 401, nil,
+				[]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail, CanonicalRequest: GET|/v3/|"}`)),
+			detail: []string{"rejected the request's AK/SK signature", "The gateway's canonical request was:\nGET\n/v3/"},
+		},
+		{
+			name: "forbidden", summary: "Permission denied",
+			err:    apiError(http.StatusForbidden, "APIGW.0302"),
+			detail: []string{`servicestage::getReleasePlan permission in project "` + testProject + `"`, "scoped to one project"},
+		},
+		{
+			name: "throttled", summary: "Throttled by the API gateway",
+			err:    apiError(http.StatusTooManyRequests, "APIGW.0308"),
+			detail: []string{"Set max_requests_per_second"},
+		},
+		{
+			name: "server error", summary: "ServiceStage error",
+			err:    apiError(http.StatusBadGateway, ""),
+			detail: []string{"HTTP 502", "failed after retries"},
+		},
+		{
+			name: "bad request", summary: "ServiceStage rejected the request",
+			err:    apiError(http.StatusBadRequest, "SVCSTG.00100400"),
+			detail: []string{"HTTP 400", "Check release_plan_id and project_id."},
+		},
+		{
+			name: "decode", summary: "Unexpected deploy-info response",
+			err:    &servicestage.DecodeError{Response: "deploy-info", Index: -1, Offset: 3, Err: errors.New("malformed JSON")},
+			detail: []string{"decoding deploy-info response at byte offset 3: malformed JSON", "documented shape"},
+		},
+		{
+			name: "read timeout", summary: "Timed out reading release task",
+			err:    fmt.Errorf("reading: timed out after 1 attempt(s): %w", context.DeadlineExceeded),
+			detail: []string{"Raise timeouts.read"},
+		},
+		{
+			name: "no answer", summary: "Error reading release task",
+			err:    errors.New("reading: no answer from h after 6 attempt(s); check endpoint, network and proxy settings"),
+			detail: []string{"no answer from h"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			subject := tc.subject
+			if subject.kind == "" {
+				subject = testSubject
+			}
+			d := readErrorDiagnostic(tc.err, subject)
+			if d.Summary() != tc.summary {
+				t.Errorf("summary %q, want %q", d.Summary(), tc.summary)
+			}
+			for _, want := range tc.detail {
+				if !strings.Contains(d.Detail(), want) {
+					t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+				}
+			}
+			for _, never := range tc.never {
+				if strings.Contains(d.Summary()+d.Detail(), never) {
+					t.Errorf("diagnostic says %q:\n%s\n%s", never, d.Summary(), d.Detail())
+				}
+			}
+		})
+	}
+}
