@@ -1,5 +1,8 @@
 # The configuration `make demo` applies against the local ServiceStage
-# emulator. The provider is configured entirely from the environment:
+# emulator: find release tasks by name, read their details and deployment
+# jobs, wait for a running release, and gate a step on the outcome. No release
+# task ID is pasted anywhere. The provider is configured entirely from the
+# environment:
 #
 #   HW_SERVICESTAGE_ENDPOINT  the emulator's URL
 #   HW_AUTH_TOKEN             the emulator's demo token
@@ -17,23 +20,54 @@ terraform {
 provider "servicestage" {}
 
 locals {
-  # Release tasks seeded in the emulator, read once each.
-  release_tasks = {
-    finished    = "3f1c9a52-7b4e-4d2a-9c61-0e8d5b7a2f14" # two components, both deployed
-    failed      = "8a6d2e41-5c3b-4f7a-b1e9-2d4c6f8a0b35" # billing failed and was rolled back
-    api_example = "716eda33-dbc6-47f3-953f-29119edd5e5c" # the API reference's example response
+  # Milliseconds since the Unix epoch become timestamps with
+  # timeadd("1970-01-01T00:00:00Z", "${t}ms"); a null time stays null.
+  epoch = "1970-01-01T00:00:00Z"
+}
+
+# 1. The release tasks named orders-*, newest first.
+data "servicestage_release_plans" "orders" {
+  name_regex = "^orders-"
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.ids) > 0
+      error_message = "No release task named orders-* in project ${self.project_id}."
+    }
   }
 }
 
-data "servicestage_release_plan_deploy_info" "task" {
-  for_each = local.release_tasks
-
-  release_plan_id = each.value
+# 2. The newest one's details, and the deployment jobs of each of them.
+data "servicestage_release_plan" "newest_orders" {
+  release_plan_id = data.servicestage_release_plans.orders.ids[0]
 }
 
-# Still releasing when first read: the read polls until it has completed.
-data "servicestage_release_plan_deploy_info" "releasing" {
-  release_plan_id     = "c2e7b0d9-1a4f-4e86-8b3c-5f9d2a7e6c10"
+data "servicestage_release_plan_deploy_info" "orders" {
+  for_each = toset(data.servicestage_release_plans.orders.ids)
+
+  release_plan_id = each.key
+}
+
+locals {
+  newest_orders      = data.servicestage_release_plan.newest_orders
+  newest_orders_jobs = data.servicestage_release_plan_deploy_info.orders[local.newest_orders.id]
+}
+
+# 3. A release that is still running, found by its exact name, read with
+# wait_for_completion: the read polls until no job is pending.
+data "servicestage_release_plans" "search" {
+  name = "search-release-2026-11-27"
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.ids) == 1
+      error_message = "Expected one release task named search-release-2026-11-27, found ${length(self.ids)}."
+    }
+  }
+}
+
+data "servicestage_release_plan_deploy_info" "search" {
+  release_plan_id     = data.servicestage_release_plans.search.ids[0]
   wait_for_completion = true
 
   timeouts = {
@@ -41,43 +75,91 @@ data "servicestage_release_plan_deploy_info" "releasing" {
   }
 }
 
-locals {
-  summary = {
-    for name, task in merge(data.servicestage_release_plan_deploy_info.task, {
-      releasing = data.servicestage_release_plan_deploy_info.releasing
-    }) :
-    name => {
-      release_plan_id   = task.id
-      completed         = task.completed
-      all_succeeded     = task.all_succeeded
-      failed_components = [for name in task.failed_components : name] # a tuple prints without tolist()
-      components = {
-        for c in task.components : c.name => {
-          version    = c.version
-          job_status = c.job_status
-          status     = c.status
-        }
-      }
+# 4. The gate: this step runs only when both releases have succeeded.
+resource "terraform_data" "after_release" {
+  input = {
+    orders = local.newest_orders.name
+    search = data.servicestage_release_plans.search.release_plans[0].name
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.newest_orders.status == "SUCCESS"
+      error_message = "Release task ${local.newest_orders.name} has status ${local.newest_orders.status}, not SUCCESS."
+    }
+    precondition {
+      condition     = local.newest_orders_jobs.all_succeeded
+      error_message = "Release task ${local.newest_orders.name} failed for: ${join(", ", local.newest_orders_jobs.failed_components)}."
+    }
+    precondition {
+      condition     = data.servicestage_release_plan_deploy_info.search.all_succeeded
+      error_message = "Release task ${data.servicestage_release_plans.search.release_plans[0].name} failed for: ${join(", ", data.servicestage_release_plan_deploy_info.search.failed_components)}."
     }
   }
 }
 
-output "finished" {
-  description = "A release task whose components all deployed."
-  value       = local.summary["finished"]
+# 5. Every release task of the project, one details read each.
+data "servicestage_release_plans" "all" {}
+
+data "servicestage_release_plan" "all" {
+  for_each = toset(data.servicestage_release_plans.all.ids)
+
+  release_plan_id = each.key
 }
 
-output "failed" {
-  description = "A release task with a failed, rolled-back component."
-  value       = local.summary["failed"]
+output "newest_orders_release" {
+  description = "The newest release task named orders-*, with its components' deployment jobs."
+  value = {
+    id            = local.newest_orders.id
+    name          = local.newest_orders.name
+    status        = local.newest_orders.status
+    created       = local.newest_orders.create_time == null ? null : timeadd(local.epoch, "${local.newest_orders.create_time}ms")
+    all_succeeded = local.newest_orders_jobs.all_succeeded
+    components = {
+      for c in local.newest_orders_jobs.components : c.name => "${c.version} ${c.job_status}"
+    }
+  }
 }
 
-output "releasing" {
+output "search_release" {
   description = "A release task that was still running, read with wait_for_completion."
-  value       = local.summary["releasing"]
+  value = {
+    id            = data.servicestage_release_plan_deploy_info.search.id
+    completed     = data.servicestage_release_plan_deploy_info.search.completed
+    all_succeeded = data.servicestage_release_plan_deploy_info.search.all_succeeded
+    components = {
+      for c in data.servicestage_release_plan_deploy_info.search.components : c.name => "${c.version} ${c.job_status}"
+    }
+  }
 }
 
-output "api_example" {
-  description = "The example response of Huawei Cloud's API reference."
-  value       = local.summary["api_example"]
+output "gate" {
+  description = "The releases the gated step ran after."
+  value       = terraform_data.after_release.output
+}
+
+output "orders_releases" {
+  description = "Every release task named orders-*, newest first: only the newest gates the step."
+  value = [
+    for p in data.servicestage_release_plans.orders.release_plans : {
+      name              = p.name
+      status            = p.status
+      all_succeeded     = data.servicestage_release_plan_deploy_info.orders[p.id].all_succeeded
+      failed_components = join(", ", data.servicestage_release_plan_deploy_info.orders[p.id].failed_components)
+    }
+  ]
+}
+
+output "all_releases" {
+  description = "Every release task of the project, newest first: status, times and components."
+  value = [
+    for p in data.servicestage_release_plans.all.release_plans : format(
+      "%s: %s, created %s, executed %s, components %s",
+      p.name,
+      p.status,
+      p.create_time == null ? "unknown" : timeadd(local.epoch, "${p.create_time}ms"),
+      p.execute_time == null ? "never" : timeadd(local.epoch, "${p.execute_time}ms"),
+      join(", ", [for c in data.servicestage_release_plan.all[p.id].components : c.name]),
+    )
+  ]
 }
