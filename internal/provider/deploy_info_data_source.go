@@ -39,7 +39,8 @@ func newDeployInfoDataSource() datasource.DataSource {
 				MarkdownDescription: "There is at least one component and every `job_status` is `SUCCEEDED`.",
 			},
 			"failed_components": computedStrings(
-				"Names of the components whose `job_status` or `rollback_job_status` is `FAILED`, in API order."),
+				"The components whose `job_status` or `rollback_job_status` is `FAILED`, in API order, each by its `name`, " +
+					"or by its `id` where the name is empty; never a null element."),
 		}),
 	}}
 }

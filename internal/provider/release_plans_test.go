@@ -417,3 +417,20 @@ output "created_at" {
 		}},
 	})
 }
+
+// A project ServiceStage does not know: the list says so, and names the
+// project. AK/SK, unlike a token, is not scoped to a project.
+func TestAccReleasePlans_projectNotFound(t *testing.T) {
+	_, url := newEmulator(t)
+	failingRead(t, providerBlock("endpoint", url, "access_key", testAccessKey, "secret_key", testSecretKey)+
+		releasePlansBlock("project_id", "0123456789abcdef0123456789abcdef"),
+		`Project not found`, `Project "0123456789abcdef0123456789abcdef" was not found`, `HTTP 404`, `SVCSTG\.00100404`,
+		`request ID [0-9a-f]{32}`, `Check project_id`)
+}
+
+// A list read through a wrong endpoint blames the endpoint, not the project.
+func TestAccReleasePlans_wrongEndpointPath(t *testing.T) {
+	_, url := withPlans(t)
+	failingRead(t, providerBlock("endpoint", url+"/v3", "token", testToken, "project_id", testProject)+releasePlansBlock(),
+		`No ServiceStage API at the endpoint`, url+`/v3`, `APIGW\.0101`, `the release tasks of project "`+testProject+`"`, `without a path such as /v3`)
+}
