@@ -117,8 +117,10 @@ func (o *apiObject) setValues(values map[string]attr.Value, v reflect.Value) {
 			values[f.name] = optionalString(fv.String())
 		case int64Field:
 			values[f.name] = types.Int64Null()
-			if n, ok := fv.Interface().(optionalInt64).Get(); ok {
-				values[f.name] = types.Int64Value(n)
+			if number, ok := fv.Interface().(optionalInt64); ok {
+				if n, set := number.Get(); set {
+					values[f.name] = types.Int64Value(n)
+				}
 			}
 		case listField:
 			values[f.name] = f.elem.listValue(fv)
