@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -156,18 +157,12 @@ func statusLine(e *servicestage.APIError) string {
 	return strings.Join(parts, ", ")
 }
 
-// checkCredentials says which settings to look at for the method in use.
-func checkCredentials(method authMethod) string {
-	switch method {
-	case authToken:
-		return "Check token (HW_AUTH_TOKEN): IAM tokens expire after 24 hours and are scoped to one project."
-	case authAKSK:
-		return "Check access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), security_token (HW_SECURITY_TOKEN) " +
-			"for temporary credentials, and that this machine's clock is right: signatures more than 15 minutes off are refused."
-	case authPassword:
-		return "Check user_name, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME), and that the " +
-			"token's project (project_id or region) is the one being read."
-	default:
-		return "Check the provider's credentials."
-	}
+// isTimeout reports whether err ended a read because its deadline passed.
+func isTimeout(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded)
+}
+
+// isCancelled reports whether err ended a read because Terraform cancelled it.
+func isCancelled(err error) bool {
+	return errors.Is(err, context.Canceled)
 }

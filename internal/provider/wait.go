@@ -169,16 +169,6 @@ func roundElapsed(d time.Duration) time.Duration {
 	return d.Round(time.Second)
 }
 
-// isTimeout reports whether err ended a read because its deadline passed.
-func isTimeout(err error) bool {
-	return errors.Is(err, context.DeadlineExceeded)
-}
-
-// isCancelled reports whether err ended a read because Terraform cancelled it.
-func isCancelled(err error) bool {
-	return errors.Is(err, context.Canceled)
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "-"
