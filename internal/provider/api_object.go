@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // apiObject is a ServiceStage response object as Terraform sees it: computed
@@ -20,6 +22,8 @@ import (
 type apiObject struct {
 	fields    []apiField
 	attrTypes map[string]attr.Type
+	// tfType is the protocol type of one object.
+	tfType tftypes.Object
 }
 
 type apiField struct {
@@ -77,6 +81,7 @@ func apiObjectOf(t reflect.Type) *apiObject {
 		}
 		o.fields = append(o.fields, af)
 	}
+	o.tfType, _ = o.objectType().TerraformType(context.Background()).(tftypes.Object)
 	return o
 }
 
@@ -109,17 +114,17 @@ func (o *apiObject) listAttribute(doc string) schema.ListNestedAttribute {
 
 // setValues puts the values of v's fields into values: "" and unset numbers
 // become null, as the contract's mapping rules say.
-func (o *apiObject) setValues(values map[string]attr.Value, v reflect.Value) {
+func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value) {
 	for _, f := range o.fields {
 		fv := v.FieldByIndex(f.index)
 		switch f.kind {
 		case stringField:
 			values[f.name] = optionalString(fv.String())
 		case int64Field:
-			values[f.name] = types.Int64Null()
+			values[f.name] = tftypes.NewValue(tftypes.Number, nil)
 			if number, ok := fv.Interface().(optionalInt64); ok {
 				if n, set := number.Get(); set {
-					values[f.name] = types.Int64Value(n)
+					values[f.name] = tftypes.NewValue(tftypes.Number, n)
 				}
 			}
 		case listField:
@@ -128,24 +133,26 @@ func (o *apiObject) setValues(values map[string]attr.Value, v reflect.Value) {
 	}
 }
 
-// listValue converts a slice of pointers to these objects.
-func (o *apiObject) listValue(slice reflect.Value) types.List {
-	elems := make([]attr.Value, slice.Len())
+// listValue converts a slice of pointers to these objects; never null.
+func (o *apiObject) listValue(slice reflect.Value) tftypes.Value {
+	elems := make([]tftypes.Value, slice.Len())
 	for i := range elems {
-		values := make(map[string]attr.Value, len(o.fields))
+		values := make(map[string]tftypes.Value, len(o.fields))
 		o.setValues(values, slice.Index(i).Elem())
-		elems[i] = types.ObjectValueMust(o.attrTypes, values)
+		elems[i] = tftypes.NewValue(o.tfType, values)
 	}
-	return types.ListValueMust(o.objectType(), elems)
+	return tftypes.NewValue(tftypes.List{ElementType: o.tfType}, elems)
 }
 
 // listOf converts a slice of API objects of this type.
-func listOf[T any](o *apiObject, items []*T) types.List { return o.listValue(reflect.ValueOf(items)) }
+func listOf[T any](o *apiObject, items []*T) tftypes.Value {
+	return o.listValue(reflect.ValueOf(items))
+}
 
 // optionalString is null for "", which the API uses for "not set".
-func optionalString(s string) types.String {
+func optionalString(s string) tftypes.Value {
 	if s == "" {
-		return types.StringNull()
+		return tftypes.NewValue(tftypes.String, nil)
 	}
-	return types.StringValue(s)
+	return tftypes.NewValue(tftypes.String, s)
 }

@@ -1,19 +1,42 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
+// deployInfoState stores info as the deploy-info data source's Read does,
+// every other attribute null.
+func deployInfoState(t *testing.T, info *servicestage.DeployInfo) tfsdk.State {
+	t.Helper()
+	ds := newDeployInfoDataSource().(*dataSource)
+	values := stateValues{}
+	for name, typ := range ds.tfType().(tftypes.Object).AttributeTypes {
+		values[name] = tftypes.NewValue(typ, nil)
+	}
+	setAPI(values, deployInfoObject, info)
+	state := tfsdk.State{Schema: ds.schema}
+	if err := values.save(&state, ds.tfType()); err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
+// The protocol values the builder makes read back through the framework as
+// the framework's own values would: this holds the two equal.
 func TestAPIObjectValues(t *testing.T) {
 	set := func(v int64) servicestage.Int64 { return servicestage.Int64{Value: v, Valid: true} }
-	info := &servicestage.DeployInfo{
+	state := deployInfoState(t, &servicestage.DeployInfo{
 		ID: "task-1",
 		Components: []*servicestage.Component{
 			{
@@ -25,41 +48,47 @@ func TestAPIObjectValues(t *testing.T) {
 			// A seq of 0 is a real batch number, unlike a time of 0 (decoded as unset).
 			{Name: "worker", Seq: set(0), JobStatus: "FAILED", RollbackStartTime: servicestage.Time{Int64: set(1722933960000)}},
 		},
+	})
+	ctx := context.Background()
+	var id types.String
+	var components types.List
+	if diags := state.GetAttribute(ctx, path.Root("id"), &id); diags.HasError() || id != types.StringValue("task-1") {
+		t.Errorf("id = %v %v", id, diags)
 	}
-	values := stateValues{}
-	setAPI(values, deployInfoObject, info)
-
-	if values["id"] != types.StringValue("task-1") {
-		t.Errorf("id = %v", values["id"])
+	if diags := state.GetAttribute(ctx, path.Root("components"), &components); diags.HasError() {
+		t.Fatal(diags)
 	}
-	components := values["components"].(types.List).Elements()
-	if len(components) != 2 {
-		t.Fatalf("components = %d, want 2", len(components))
-	}
-	want0 := map[string]attr.Value{
-		"id": types.StringValue("c1"), "name": types.StringValue("api"), "version": types.StringValue("1.0"),
-		"seq": types.Int64Value(1), "status": types.StringValue("SUCCESS"), "job_id": types.StringValue("JOB-1"),
-		"job_status": types.StringValue("SUCCEEDED"), "start_time": types.Int64Value(1722933924962),
-		"end_time": types.Int64Value(1722933950018), "fail_message": types.StringNull(),
-		"rollback_job_id": types.StringNull(), "rollback_job_status": types.StringNull(),
-		"rollback_start_time": types.Int64Null(), "rollback_end_time": types.Int64Null(), "rollback_fail_message": types.StringNull(),
-	}
-	if !components[0].Equal(types.ObjectValueMust(deployInfoObject.fields[1].elem.attrTypes, want0)) {
-		t.Errorf("components[0] = %v\nwant %v", components[0], want0)
-	}
-	c1 := components[1].(types.Object).Attributes()
-	if c1["seq"] != types.Int64Value(0) || !c1["id"].IsNull() || !c1["end_time"].IsNull() ||
-		c1["rollback_start_time"] != types.Int64Value(1722933960000) {
-		t.Errorf("components[1] = %v", c1)
+	componentType := deployInfoObject.fields[1].elem.attrTypes
+	want := types.ListValueMust(types.ObjectType{AttrTypes: componentType}, []attr.Value{
+		types.ObjectValueMust(componentType, map[string]attr.Value{
+			"id": types.StringValue("c1"), "name": types.StringValue("api"), "version": types.StringValue("1.0"),
+			"seq": types.Int64Value(1), "status": types.StringValue("SUCCESS"), "job_id": types.StringValue("JOB-1"),
+			"job_status": types.StringValue("SUCCEEDED"), "start_time": types.Int64Value(1722933924962),
+			"end_time": types.Int64Value(1722933950018), "fail_message": types.StringNull(),
+			"rollback_job_id": types.StringNull(), "rollback_job_status": types.StringNull(),
+			"rollback_start_time": types.Int64Null(), "rollback_end_time": types.Int64Null(), "rollback_fail_message": types.StringNull(),
+		}),
+		types.ObjectValueMust(componentType, map[string]attr.Value{
+			"id": types.StringNull(), "name": types.StringValue("worker"), "version": types.StringNull(),
+			"seq": types.Int64Value(0), "status": types.StringNull(), "job_id": types.StringNull(),
+			"job_status": types.StringValue("FAILED"), "start_time": types.Int64Null(),
+			"end_time": types.Int64Null(), "fail_message": types.StringNull(),
+			"rollback_job_id": types.StringNull(), "rollback_job_status": types.StringNull(),
+			"rollback_start_time": types.Int64Value(1722933960000), "rollback_end_time": types.Int64Null(), "rollback_fail_message": types.StringNull(),
+		}),
+	})
+	if !components.Equal(want) {
+		t.Errorf("components = %v\nwant %v", components, want)
 	}
 }
 
 func TestAPIObjectEmptyList(t *testing.T) {
-	values := stateValues{}
-	setAPI(values, deployInfoObject, &servicestage.DeployInfo{})
+	var components types.List
+	state := deployInfoState(t, &servicestage.DeployInfo{})
 	// An empty list, not a null one: HCL can take length() of it.
-	if l := values["components"].(types.List); l.IsNull() || len(l.Elements()) != 0 || !values["id"].IsNull() {
-		t.Errorf("components = %v, id = %v; want an empty list and null", l, values["id"])
+	if diags := state.GetAttribute(context.Background(), path.Root("components"), &components); diags.HasError() ||
+		components.IsNull() || len(components.Elements()) != 0 {
+		t.Errorf("components = %v %v; want an empty list", components, diags)
 	}
 }
 

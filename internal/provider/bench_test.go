@@ -270,12 +270,11 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 		stage := map[bool]string{false: "flatten", true: "state"}[withState]
 		for _, n := range []int{1, 100, 10000} {
 			b.Run(fmt.Sprintf("stage=%s/components=%d", stage, n), func(b *testing.B) {
-				ctx := context.Background()
 				body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
 				r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", token: testToken})
-				config, diags := configValues(ctx, r.config)
-				if diags.HasError() {
-					b.Fatalf("configValues: %v", diags)
+				config, err := configValues(r.config)
+				if err != nil {
+					b.Fatal(err)
 				}
 
 				b.ReportAllocs()
@@ -292,8 +291,8 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 						continue
 					}
 					state := r.state
-					if diags := values.save(ctx, &state); diags.HasError() {
-						b.Fatal(diags)
+					if err := values.save(&state, r.ds.tfType()); err != nil {
+						b.Fatal(err)
 					}
 				}
 				reportCPU(b, cpu)

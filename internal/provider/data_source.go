@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
@@ -37,6 +38,9 @@ type dataSource struct {
 	// not an API error (warnings, say) and returns the API error, if any.
 	readInto func(r *reading, diags *diag.Diagnostics) error
 	data     *providerData
+
+	stateType      sync.Once
+	stateTypeValue tftypes.Type
 }
 
 func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -69,8 +73,11 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	if err := d.readInto(r, &resp.Diagnostics); err != nil {
 		resp.Diagnostics.Append(readErrorDiagnostic(err, d.subject(r.state, r.projectID)))
 	}
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(r.state.save(r.ctx, &resp.State)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.state.save(&resp.State, d.tfType()); err != nil {
+		resp.Diagnostics.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
 	}
 }
 
@@ -89,9 +96,9 @@ type reading struct {
 // why the read cannot go on. The caller must call cancel.
 func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (r *reading, cancel context.CancelFunc, ok bool) {
 	cancel = func() {}
-	state, ds := configValues(ctx, config)
-	diags.Append(ds...)
-	if diags.HasError() {
+	state, err := configValues(config)
+	if err != nil {
+		diags.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
 		return r, cancel, false
 	}
 	if d.data == nil {
@@ -104,13 +111,10 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 		diags.Append(*d.data.incomplete)
 		return r, cancel, false
 	}
-	timeout := defaultReadTimeout
-	if t, ok := state["timeouts"]; ok && t != nil {
-		timeout, ds = state.timeouts().Read(ctx, defaultReadTimeout)
-		diags.Append(ds...)
-		if diags.HasError() {
-			return r, cancel, false
-		}
+	timeout, err := state.readTimeout(ctx, d.schema, defaultReadTimeout)
+	if err != nil {
+		diags.AddAttributeError(path.Root("timeouts").AtName("read"), "Invalid timeouts.read", err.Error())
+		return r, cancel, false
 	}
 	ctx, cancel = context.WithTimeout(ctx, timeout)
 
@@ -120,7 +124,6 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 	}
 	if projectID == "" && d.data.scopedProject != nil {
 		// A password token scoped by region works in that region's project.
-		var err error
 		if projectID, err = d.data.scopedProject(ctx); err != nil {
 			diags.Append(readErrorDiagnostic(err, d.subject(state, "")))
 			return r, cancel, false
@@ -131,7 +134,7 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 			"No project to read the release task from: set project_id on this data source, or project_id (HW_PROJECT_ID) on the provider.")
 		return r, cancel, false
 	}
-	state["project_id"] = types.StringValue(projectID)
+	state.setString("project_id", projectID)
 	return &reading{ctx: tflog.SetField(ctx, "project_id", projectID), state: state, projectID: projectID,
 		client: d.data.client, timing: d.data.timing}, cancel, true
 }
@@ -184,11 +187,8 @@ func computedStrings(doc string) schema.ListAttribute {
 	return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: doc}
 }
 
-// stringList is a list of strings; never null.
-func stringList(items []string) types.List {
-	elems := make([]attr.Value, len(items))
-	for i, s := range items {
-		elems[i] = types.StringValue(s)
-	}
-	return types.ListValueMust(types.StringType, elems)
+// tfType is the protocol type of the data source's state, built once.
+func (d *dataSource) tfType() tftypes.Type {
+	d.stateType.Do(func() { d.stateTypeValue = d.schema.Type().TerraformType(context.Background()) })
+	return d.stateTypeValue
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
@@ -66,10 +65,10 @@ func readDeployInfo(r *reading, _ *diag.Diagnostics) error {
 	if err != nil {
 		return err
 	}
-	r.state["wait_for_completion"] = types.BoolValue(wait)
+	r.state.setBool("wait_for_completion", wait)
 	setAPI(r.state, deployInfoObject, info)
-	r.state["completed"] = types.BoolValue(info.Completed())
-	r.state["all_succeeded"] = types.BoolValue(info.AllSucceeded())
-	r.state["failed_components"] = stringList(info.FailedComponents())
+	r.state.setBool("completed", info.Completed())
+	r.state.setBool("all_succeeded", info.AllSucceeded())
+	r.state.setStrings("failed_components", info.FailedComponents())
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
@@ -21,7 +21,7 @@ const testEndpoint = "https://servicestage.ap-southeast-3.myhuaweicloud.com/v3"
 
 // testSubject is the deploy-info read the diagnostics tests describe.
 var testSubject = (&dataSource{permission: "servicestage::getReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: authToken}}).
-	subject(stateValues{"release_plan_id": types.StringValue(testReleasePlan)}, testProject)
+	subject(stateValues{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject)
 
 // Every branch of readErrorDiagnostic: the summary, what the detail must
 // say, and what it must not.

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
@@ -73,9 +72,9 @@ func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
 	for i, p := range matches {
 		ids[i] = p.ID
 	}
-	r.state["id"] = types.StringValue(r.projectID)
+	r.state.setString("id", r.projectID)
 	r.state["release_plans"] = listOf(releasePlanSummaryObject, matches)
-	r.state["ids"] = stringList(ids)
+	r.state.setStrings("ids", ids)
 	return nil
 }
 

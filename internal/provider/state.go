@@ -2,44 +2,62 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// stateValues are a data source's attribute values by name. A read starts
-// from the configuration, so arguments reach the state as given, then sets
-// what it resolved and read. Every data source shares this one mechanism
-// instead of a model struct that would repeat the API's fields.
-type stateValues map[string]attr.Value
+// stateValues are a data source's attribute values by name, as Terraform's
+// protocol carries them. A read starts from the configuration, so arguments
+// reach the state as given, then sets what it resolved and read. Every data
+// source shares this one mechanism instead of a model struct that would
+// repeat the API's fields; it builds protocol values directly, because the
+// framework's attr.Value detour costs more than the rest of a read.
+type stateValues map[string]tftypes.Value
 
 // configValues reads the configuration of a data source.
-func configValues(ctx context.Context, config tfsdk.Config) (stateValues, diag.Diagnostics) {
-	var obj types.Object
-	diags := config.Get(ctx, &obj)
-	return obj.Attributes(), diags
+func configValues(config tfsdk.Config) (stateValues, error) {
+	var values map[string]tftypes.Value
+	if err := config.Raw.As(&values); err != nil {
+		return nil, fmt.Errorf("reading the configuration: %w", err)
+	}
+	return values, nil
 }
 
-// string is a string argument's value; "" when null or unknown.
+// string is a string argument's value; "" when null, unknown or absent.
 func (s stateValues) string(name string) string {
-	v, _ := s[name].(types.String)
-	return v.ValueString()
-}
-
-// bool is a bool argument's value; false when null or unknown.
-func (s stateValues) bool(name string) bool {
-	v, _ := s[name].(types.Bool)
-	return v.ValueBool()
-}
-
-// timeouts is the timeouts argument.
-func (s stateValues) timeouts() timeouts.Value {
-	v, _ := s["timeouts"].(timeouts.Value)
+	var v string
+	if val, ok := s[name]; ok && val.IsFullyKnown() && !val.IsNull() {
+		_ = val.As(&v)
+	}
 	return v
+}
+
+// bool is a bool argument's value; false when null, unknown or absent.
+func (s stateValues) bool(name string) bool {
+	var v bool
+	if val, ok := s[name]; ok && val.IsFullyKnown() && !val.IsNull() {
+		_ = val.As(&v)
+	}
+	return v
+}
+
+func (s stateValues) setString(name, v string) { s[name] = tftypes.NewValue(tftypes.String, v) }
+
+func (s stateValues) setBool(name string, v bool) { s[name] = tftypes.NewValue(tftypes.Bool, v) }
+
+// setStrings sets a list of strings; never null.
+func (s stateValues) setStrings(name string, items []string) {
+	elems := make([]tftypes.Value, len(items))
+	for i, item := range items {
+		elems[i] = tftypes.NewValue(tftypes.String, item)
+	}
+	s[name] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, elems)
 }
 
 // setAPI sets the attributes of an API object from its value.
@@ -47,17 +65,37 @@ func setAPI[T any](s stateValues, o *apiObject, v *T) {
 	o.setValues(s, reflect.ValueOf(v).Elem())
 }
 
-// save writes the values as the state.
-func (s stateValues) save(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
-	typ, _ := state.Schema.Type().(attr.TypeWithAttributeTypes)
-	if typ == nil {
-		var diags diag.Diagnostics
-		diags.AddError("Internal error", "The data source's schema is not an object. This is a bug in the provider; please report it.")
-		return diags
+// readTimeout is timeouts.read, or fallback when the schema has no timeouts
+// or the configuration none.
+func (s stateValues) readTimeout(ctx context.Context, sch schema.Schema, fallback time.Duration) (time.Duration, error) {
+	attr, ok := sch.Attributes["timeouts"]
+	if !ok {
+		return fallback, nil
 	}
-	obj, diags := types.ObjectValue(typ.AttributeTypes(), s)
+	v, err := attr.GetType().ValueFromTerraform(ctx, s["timeouts"])
+	if err != nil {
+		return 0, fmt.Errorf("reading timeouts: %w", err)
+	}
+	t, ok := v.(timeouts.Value)
+	if !ok {
+		return 0, fmt.Errorf("reading timeouts: got %T", v)
+	}
+	d, diags := t.Read(ctx, fallback)
 	if diags.HasError() {
-		return diags
+		return 0, fmt.Errorf("%s: %s", diags[0].Summary(), diags[0].Detail())
 	}
-	return state.Set(ctx, obj)
+	return d, nil
+}
+
+// save writes the values as the state of a data source of schema type typ.
+func (s stateValues) save(state *tfsdk.State, typ tftypes.Type) (err error) {
+	// tftypes.NewValue panics on a value that does not fit its type, which
+	// only a schema out of step with the values set can cause.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("building the state: %v", r)
+		}
+	}()
+	state.Raw = tftypes.NewValue(typ, map[string]tftypes.Value(s))
+	return nil
 }
