@@ -21,12 +21,12 @@ func deployInfoState(t *testing.T, info *servicestage.DeployInfo) tfsdk.State {
 	t.Helper()
 	ds := newDeployInfoDataSource().(*dataSource)
 	values := stateValues{}
-	for name, typ := range ds.tfType().(tftypes.Object).AttributeTypes {
+	for name, typ := range ds.schema.Type().TerraformType(context.Background()).(tftypes.Object).AttributeTypes {
 		values[name] = tftypes.NewValue(typ, nil)
 	}
 	setAPI(values, deployInfoObject, info)
 	state := tfsdk.State{Schema: ds.schema}
-	if err := values.save(&state, ds.tfType()); err != nil {
+	if err := values.save(&state, ds.schema.Type().TerraformType(context.Background())); err != nil {
 		t.Fatal(err)
 	}
 	return state

@@ -291,7 +291,7 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 						continue
 					}
 					state := r.state
-					if err := values.save(&state, r.ds.tfType()); err != nil {
+					if err := values.save(&state, r.ds.schema.Type().TerraformType(context.Background())); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -14,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
@@ -38,10 +36,11 @@ type dataSource struct {
 	// not an API error (warnings, say) and returns the API error, if any.
 	readInto func(r *reading, diags *diag.Diagnostics) error
 	data     *providerData
-
-	stateType      sync.Once
-	stateTypeValue tftypes.Type
 }
+
+// instance is a copy of d for one use: the framework makes a data source
+// for every RPC, so the schema is built once, not per copy.
+func (d dataSource) instance() datasource.DataSource { return &d }
 
 func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = d.schema
@@ -76,7 +75,8 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.state.save(&resp.State, d.tfType()); err != nil {
+	// The configuration has the schema's type, which is the state's.
+	if err := r.state.save(&resp.State, req.Config.Raw.Type()); err != nil {
 		resp.Diagnostics.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
 	}
 }
@@ -185,10 +185,4 @@ func attributes(sets ...map[string]schema.Attribute) map[string]schema.Attribute
 // computedStrings is a computed list of strings that stringList fills.
 func computedStrings(doc string) schema.ListAttribute {
 	return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: doc}
-}
-
-// tfType is the protocol type of the data source's state, built once.
-func (d *dataSource) tfType() tftypes.Type {
-	d.stateType.Do(func() { d.stateTypeValue = d.schema.Type().TerraformType(context.Background()) })
-	return d.stateTypeValue
 }

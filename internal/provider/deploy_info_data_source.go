@@ -12,8 +12,12 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
-func newDeployInfoDataSource() datasource.DataSource {
-	return &dataSource{typeNameSuffix: "_release_plan_deploy_info", readInto: readDeployInfo, permission: "servicestage::getReleasePlan", schema: schema.Schema{
+// deployInfo is the data source's definition, built once: each RPC gets a copy.
+var deployInfo = dataSource{
+	typeNameSuffix: "_release_plan_deploy_info",
+	permission:     "servicestage::getReleasePlan",
+	readInto:       readDeployInfo,
+	schema: schema.Schema{
 		MarkdownDescription: "Reads the deployment information of a ServiceStage release task " +
 			"(`GET /v3/{project_id}/cas/release-plans/{release_plan_id}/deploy-info`): one entry per component, " +
 			"and whether the release has completed and succeeded. With `wait_for_completion`, the read waits " +
@@ -41,8 +45,10 @@ func newDeployInfoDataSource() datasource.DataSource {
 				"The components whose `job_status` or `rollback_job_status` is `FAILED`, in API order, each by its `name`, " +
 					"or by its `id` where the name is empty; never a null element."),
 		}),
-	}}
+	},
 }
+
+func newDeployInfoDataSource() datasource.DataSource { return deployInfo.instance() }
 
 // deployInfoObject is the API's answer as attributes: id and components.
 var deployInfoObject = newAPIObject[servicestage.DeployInfo]()

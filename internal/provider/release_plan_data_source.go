@@ -11,15 +11,21 @@ import (
 // releasePlanObject is the API's answer as attributes: id, name, status, components and the rest.
 var releasePlanObject = newAPIObject[servicestage.ReleasePlan]()
 
-func newReleasePlanDataSource() datasource.DataSource {
-	return &dataSource{typeNameSuffix: "_release_plan", readInto: readReleasePlan, permission: "servicestage::getReleasePlan", schema: schema.Schema{
+// releasePlan is the data source's definition, built once: each RPC gets a copy.
+var releasePlan = dataSource{
+	typeNameSuffix: "_release_plan",
+	permission:     "servicestage::getReleasePlan",
+	readInto:       readReleasePlan,
+	schema: schema.Schema{
 		MarkdownDescription: "Reads one ServiceStage release task " +
 			"(`GET /v3/{project_id}/cas/release-plans/{release_plan_id}`): its name, status, times and the " +
 			"components it releases. Gate a pipeline on `status`; for each component's job, read " +
 			"`servicestage_release_plan_deploy_info`.",
 		Attributes: attributes(releaseTaskArguments(), releasePlanObject.attributes()),
-	}}
+	},
 }
+
+func newReleasePlanDataSource() datasource.DataSource { return releasePlan.instance() }
 
 // readReleasePlan reads one release task.
 func readReleasePlan(r *reading, _ *diag.Diagnostics) error {

@@ -15,8 +15,12 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
-func newReleasePlansDataSource() datasource.DataSource {
-	return &dataSource{typeNameSuffix: "_release_plans", readInto: readReleasePlans, permission: "servicestage::listReleasePlan", schema: schema.Schema{
+// releasePlans is the data source's definition, built once: each RPC gets a copy.
+var releasePlans = dataSource{
+	typeNameSuffix: "_release_plans",
+	permission:     "servicestage::listReleasePlan",
+	readInto:       readReleasePlans,
+	schema: schema.Schema{
 		MarkdownDescription: "Lists the release tasks of a project (`GET /v3/{project_id}/cas/release-plans`), " +
 			"newest first, so that a configuration can find a task by name instead of pasting its ID. " +
 			"The filters are applied by the provider and combine with AND; no match gives empty lists.",
@@ -44,8 +48,10 @@ func newReleasePlansDataSource() datasource.DataSource {
 				"The matching release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
 			"ids": computedStrings("The IDs of the matching release tasks, in the same order."),
 		},
-	}}
+	},
 }
+
+func newReleasePlansDataSource() datasource.DataSource { return releasePlans.instance() }
 
 // releasePlanSummaryObject is one element of release_plans.
 var releasePlanSummaryObject = newAPIObject[servicestage.ReleasePlanSummary]()
