@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -136,4 +137,34 @@ func TestAPIObjectRejectsUndocumentedFields(t *testing.T) {
 	newAPIObject[struct {
 		Name string `json:"name"`
 	}]()
+}
+
+// Read must leave the configuration as Terraform sent it: the framework
+// compares it with the state afterwards.
+func TestReadLeavesTheConfigurationAlone(t *testing.T) {
+	_, url := withTask(t)
+	ctx := context.Background()
+	data, diags := newProviderData(ctx, settings{endpoint: url, token: testToken, projectID: testProject}, testTiming, "test")
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	ds := newDeployInfoDataSource().(*dataSource)
+	ds.data = data
+	typ := ds.schema.Type().TerraformType(ctx).(tftypes.Object)
+	attrs := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(at, nil)
+	}
+	attrs["release_plan_id"] = tftypes.NewValue(tftypes.String, testReleasePlan)
+	config := tfsdk.Config{Schema: ds.schema, Raw: tftypes.NewValue(typ, attrs)}
+	before := config.Raw.Copy()
+
+	resp := datasource.ReadResponse{State: tfsdk.State{Schema: ds.schema, Raw: tftypes.NewValue(typ, nil)}}
+	ds.Read(ctx, datasource.ReadRequest{Config: config}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if !config.Raw.Equal(before) {
+		t.Errorf("Read changed the configuration:\n%s\nwas\n%s", config.Raw, before)
+	}
 }

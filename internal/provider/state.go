@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"time"
 
@@ -20,13 +21,15 @@ import (
 // framework's attr.Value detour costs more than the rest of a read.
 type stateValues map[string]tftypes.Value
 
-// configValues reads the configuration of a data source.
+// configValues reads the configuration of a data source into a map of its
+// own: As hands back the configuration's map itself, which the framework
+// still reads after Read.
 func configValues(config tfsdk.Config) (stateValues, error) {
 	var values map[string]tftypes.Value
 	if err := config.Raw.As(&values); err != nil {
 		return nil, fmt.Errorf("reading the configuration: %w", err)
 	}
-	return values, nil
+	return maps.Clone(values), nil
 }
 
 // string is a string argument's value; "" when null, unknown or absent.
