@@ -22,6 +22,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
@@ -200,6 +201,31 @@ func benchmarkReadPath(b *testing.B, s settings) {
 	}
 	reportCPU(b, cpu)
 	b.ReportMetric(float64(srv.Connections()-before), "conns")
+}
+
+// BenchmarkDataSourceRPCs is what Terraform asks of the provider for each
+// data source of a plan, through the same server main.go serves:
+// ValidateDataResourceConfig, then ReadDataSource, with token
+// authentication. It includes the framework's own work, which a plan pays
+// per data source too.
+func BenchmarkDataSourceRPCs(b *testing.B) {
+	ctx := context.Background()
+	_, url := startBenchEmulator(b, benchComponentCount)
+	server := NewProtocol6Server("bench")()
+	config := configuredServer(b, server, url)
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		v, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: deployInfoTypeName, Config: config})
+		if err != nil || len(v.Diagnostics) > 0 {
+			b.Fatal(err, v.Diagnostics)
+		}
+		r, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: deployInfoTypeName, Config: config})
+		if err != nil || len(r.Diagnostics) > 0 {
+			b.Fatal(err, r.Diagnostics)
+		}
+	}
+	reportCPU(b, cpu)
 }
 
 func BenchmarkReadPathToken(b *testing.B) {

@@ -32,32 +32,7 @@ func TestReleasingServerLetsGoOfRPCContexts(t *testing.T) {
 	const reads = 40
 	type ballastKey struct{}
 	retained := func(server tfprotov6.ProviderServer) int {
-		schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		dynamic := func(typ tftypes.Type, set map[string]string) *tfprotov6.DynamicValue {
-			attrs := map[string]tftypes.Value{}
-			for name, at := range typ.(tftypes.Object).AttributeTypes {
-				attrs[name] = tftypes.NewValue(at, nil)
-			}
-			for name, v := range set {
-				attrs[name] = tftypes.NewValue(tftypes.String, v)
-			}
-			dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return &dv
-		}
-		configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
-			Config: dynamic(schemas.Provider.ValueType(), map[string]string{"endpoint": ts.URL, "token": testToken, "project_id": testProject}),
-		})
-		if err != nil || len(configured.Diagnostics) > 0 {
-			t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
-		}
-		typeName := "servicestage_release_plan_deploy_info"
-		config := dynamic(schemas.DataSourceSchemas[typeName].ValueType(), map[string]string{"release_plan_id": benchTask})
+		config := configuredServer(t, server, ts.URL)
 
 		ballasts := make([]weak.Pointer[[64 << 10]byte], reads)
 		for i := range reads {
@@ -65,7 +40,7 @@ func TestReleasingServerLetsGoOfRPCContexts(t *testing.T) {
 			ballasts[i] = weak.Make(b)
 			// An RPC's context: cancelled when the RPC returns, as gRPC does.
 			rpcCtx, cancel := context.WithCancel(context.WithValue(ctx, ballastKey{}, b))
-			resp, err := server.ReadDataSource(rpcCtx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: config})
+			resp, err := server.ReadDataSource(rpcCtx, &tfprotov6.ReadDataSourceRequest{TypeName: deployInfoTypeName, Config: config})
 			cancel()
 			if err != nil || len(resp.Diagnostics) > 0 {
 				t.Fatalf("ReadDataSource: %v %v", err, resp.Diagnostics)
@@ -92,6 +67,41 @@ func TestReleasingServerLetsGoOfRPCContexts(t *testing.T) {
 		t.Errorf("the framework's server keeps only %d of %d RPC contexts after their reads: it no longer retains them, "+
 			"so NewProtocol6Server's releasingServer wrapper is not needed any more; remove it", framework, reads)
 	}
+}
+
+const deployInfoTypeName = "servicestage_release_plan_deploy_info"
+
+// configuredServer configures server for token authentication against url,
+// as Terraform would, and returns the protocol configuration of a deploy-info
+// data source that reads benchTask.
+func configuredServer(t testing.TB, server tfprotov6.ProviderServer, url string) *tfprotov6.DynamicValue {
+	t.Helper()
+	ctx := context.Background()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dynamic := func(typ tftypes.Type, set map[string]string) *tfprotov6.DynamicValue {
+		attrs := map[string]tftypes.Value{}
+		for name, at := range typ.(tftypes.Object).AttributeTypes {
+			attrs[name] = tftypes.NewValue(at, nil)
+		}
+		for name, v := range set {
+			attrs[name] = tftypes.NewValue(tftypes.String, v)
+		}
+		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &dv
+	}
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
+		Config: dynamic(schemas.Provider.ValueType(), map[string]string{"endpoint": url, "token": testToken, "project_id": testProject}),
+	})
+	if err != nil || len(configured.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
+	}
+	return dynamic(schemas.DataSourceSchemas[deployInfoTypeName].ValueType(), map[string]string{"release_plan_id": benchTask})
 }
 
 // TestReleasableContext checks that a released context forwards
