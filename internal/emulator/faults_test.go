@@ -97,7 +97,6 @@ func TestFaultHangIsAClientTimeout(t *testing.T) {
 	url := ts.URL + "/v3/" + scriptProject + "/cas/release-plans/" + scriptTask + "/deploy-info"
 
 	t.Run("client timeout", func(t *testing.T) {
-		start := time.Now()
 		resp, err := scriptGet(context.Background(), &http.Client{Timeout: 200 * time.Millisecond}, url)
 		if err == nil {
 			resp.Body.Close()
@@ -106,9 +105,6 @@ func TestFaultHangIsAClientTimeout(t *testing.T) {
 		var netErr net.Error
 		if !errors.As(err, &netErr) || !netErr.Timeout() {
 			t.Errorf("got %v, want a timeout error", err)
-		}
-		if elapsed := time.Since(start); elapsed > 2*time.Second {
-			t.Errorf("the client gave up after %s, want about 200ms", elapsed)
 		}
 	})
 	t.Run("context deadline", func(t *testing.T) {
@@ -124,12 +120,14 @@ func TestFaultHangIsAClientTimeout(t *testing.T) {
 		}
 	})
 
-	// The hung handlers end when their clients give up, so the server
-	// closes at once instead of waiting for them.
-	start := time.Now()
+	// The hung handlers end when their clients give up: Close, which waits
+	// for every handler, returns, and both reads were recorded as ended
+	// without an answer.
 	ts.Close()
-	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Errorf("closing the server took %s: a hung handler outlived its client", elapsed)
+	for _, r := range srv.Requests() {
+		if r.Status != 0 {
+			t.Errorf("a hung read of %s was recorded with HTTP %d, want no answer", r.Path, r.Status)
+		}
 	}
 	if n := srv.Reads(scriptProject, scriptTask); n != 2 {
 		t.Errorf("the task was read %d times, want 2", n)

@@ -84,16 +84,16 @@ func benchComponents(n int) []emulator.Component {
 // benchTask is the release task every read benchmark reads.
 const benchTask = "3f1c9a52-7b4e-4d2a-9c61-0e8d5b7a2f14"
 
-// startBenchEmulator serves a deploy-info body of n components to every
-// test credential. It returns the emulator and its URL.
-func startBenchEmulator(b *testing.B, n int) (*emulator.Server, string) {
+// startBenchEmulator serves a deploy-info body of benchComponentCount
+// components to every test credential. It returns the emulator and its URL.
+func startBenchEmulator(b *testing.B) (*emulator.Server, string) {
 	b.Helper()
 	srv := emulator.New()
 	srv.AddProject(testProject)
 	srv.AddToken(testToken, testProject, time.Now().Add(24*time.Hour))
 	srv.AddAccessKey(emulator.AccessKey{AccessKey: testAccessKey, SecretKey: testSecretKey})
 	srv.AddUser(emulator.User{Name: testUser, Password: testPassword, Domain: testDomain})
-	body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
+	body := emulator.DeployInfoJSON(benchTask, benchComponents(benchComponentCount)...)
 	srv.AddTask(testProject, benchTask, emulator.Step{Body: body})
 	ts := srv.Start()
 	b.Cleanup(ts.Close)
@@ -103,7 +103,7 @@ func startBenchEmulator(b *testing.B, n int) (*emulator.Server, string) {
 // BenchmarkFloorGetDecodeMap is the floor of a read: one keep-alive GET of
 // the body with a plain shared http.Client, decoded into map[string]any.
 func BenchmarkFloorGetDecodeMap(b *testing.B) {
-	srv, url := startBenchEmulator(b, benchComponentCount)
+	srv, url := startBenchEmulator(b)
 	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	b.Cleanup(client.CloseIdleConnections)
 	target := url + "/v3/" + testProject + "/cas/release-plans/" + benchTask + "/deploy-info"
@@ -183,7 +183,7 @@ func (r *readBench) read(ctx context.Context) error {
 }
 
 func benchmarkReadPath(b *testing.B, s settings) {
-	srv, url := startBenchEmulator(b, benchComponentCount)
+	srv, url := startBenchEmulator(b)
 	s.endpoint = url
 	r := newReadBench(b, s)
 	ctx := context.Background()
@@ -210,7 +210,7 @@ func benchmarkReadPath(b *testing.B, s settings) {
 // per data source too.
 func BenchmarkDataSourceRPCs(b *testing.B) {
 	ctx := context.Background()
-	_, url := startBenchEmulator(b, benchComponentCount)
+	_, url := startBenchEmulator(b)
 	server := NewProtocol6Server("bench")()
 	config := configuredServer(b, server, url)
 	b.ReportAllocs()
@@ -241,7 +241,7 @@ func BenchmarkReadPathAKSK(b *testing.B) {
 // start: it reports the TCP connections the emulator accepted and the IAM
 // tokens it issued over the whole run (targets: at most 10, exactly 1).
 func BenchmarkReadPathPasswordParallel10(b *testing.B) {
-	srv, url := startBenchEmulator(b, benchComponentCount)
+	srv, url := startBenchEmulator(b)
 	r := newReadBench(b, settings{
 		endpoint: url, authURL: url + "/v3",
 		userName: testUser, password: testPassword, domainName: testDomain,
