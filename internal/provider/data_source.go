@@ -182,7 +182,7 @@ func attributes(sets ...map[string]schema.Attribute) map[string]schema.Attribute
 	return all
 }
 
-// computedStrings is a computed list of strings that stringList fills.
+// computedStrings is a computed list of strings, which stateValues.setStrings fills.
 func computedStrings(doc string) schema.ListAttribute {
 	return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: doc}
 }
