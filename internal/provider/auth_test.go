@@ -584,9 +584,7 @@ func TestAccAuth_halfPairs(t *testing.T) {
 			step(with("token", testToken, "access_key", testAccessKey), errorPattern(`Missing secret_key`)),
 		},
 	})
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the emulator saw %d requests from misconfigured providers, want 0", n)
-	}
+	assertNoRequests(t, srv)
 }
 
 func TestAccAuth_halfPairFromEnv(t *testing.T) {
@@ -622,9 +620,7 @@ func TestAccAuth_noCredentials(t *testing.T) {
 			},
 		},
 	})
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the emulator saw %d requests without credentials, want 0", n)
-	}
+	assertNoRequests(t, srv)
 }
 
 // 11. Where to connect, and how.

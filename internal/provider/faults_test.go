@@ -52,6 +52,15 @@ func expectReads(srv *emulator.Server, want int) resource.TestCheckFunc {
 	}
 }
 
+// assertNoRequests fails the test if anything reached the emulator: input
+// the provider must refuse before sending a request.
+func assertNoRequests(t *testing.T, srv *emulator.Server) {
+	t.Helper()
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the emulator saw %d requests, want none", n)
+	}
+}
+
 // assertReads is expectReads after a test whose step failed, when nothing
 // reads again.
 func assertReads(t *testing.T, srv *emulator.Server, want int) {
@@ -297,9 +306,7 @@ func TestAccHostile_releasePlanID(t *testing.T) {
 			failingRead(t, tokenProvider(url)+"data \"servicestage_release_plan_deploy_info\" \"test\" {\n  release_plan_id = "+id.hcl+"\n}\n",
 				`Invalid ID`, `with data\.servicestage_release_plan_deploy_info\.test`, `release_plan_id = `,
 				`release_plan_id must (not|be at most)`)
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("the emulator saw %d requests, want none", n)
-			}
+			assertNoRequests(t, srv)
 		})
 	}
 }
@@ -309,9 +316,7 @@ func TestAccHostile_projectIDOnDataSource(t *testing.T) {
 	failingRead(t, tokenProvider(url)+deployInfoBlock(testReleasePlan, `  project_id = "../../admin"`),
 		`Invalid ID`, `with data\.servicestage_release_plan_deploy_info\.test`, `project_id = "\.\./\.\./admin"`,
 		`project_id must not contain "\.\."`)
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the emulator saw %d requests, want none", n)
-	}
+	assertNoRequests(t, srv)
 }
 
 func TestAccHostile_projectIDOnProvider(t *testing.T) {
@@ -319,9 +324,7 @@ func TestAccHostile_projectIDOnProvider(t *testing.T) {
 	failingRead(t, providerBlock("endpoint", url, "token", testToken, "project_id", "../../admin")+deployInfoBlock(testReleasePlan),
 		`Invalid ID`, `with provider\["registry\.(terraform|opentofu)\.(io|org)/hashicorp/servicestage"\]`, `project_id = "\.\./\.\./admin"`,
 		`project_id must not contain "\.\."`)
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the emulator saw %d requests, want none", n)
-	}
+	assertNoRequests(t, srv)
 }
 
 // HW_PROJECT_ID bypasses the schema validators, so Configure checks it.
@@ -337,9 +340,7 @@ func TestAccHostile_projectIDFromEnvironment(t *testing.T) {
 				`project_id \(or HW_PROJECT_ID\) must not contain "\.\."`),
 		}},
 	})
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the emulator saw %d requests, want none", n)
-	}
+	assertNoRequests(t, srv)
 }
 
 // A connection that accepts the request and never answers is given up after
@@ -396,9 +397,7 @@ func TestAccFaults_requestTimeoutInvalid(t *testing.T) {
 			srv, url := newEmulator(t)
 			failingRead(t, tokenProviderWith(url, "request_timeout", value)+deployInfoBlock(testReleasePlan),
 				`Invalid duration`, `request_timeout = "`+value+`"`, want)
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("the emulator saw %d requests, want none", n)
-			}
+			assertNoRequests(t, srv)
 		})
 	}
 }

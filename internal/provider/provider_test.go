@@ -68,8 +68,14 @@ func newEmulator(t *testing.T) (*emulator.Server, string) {
 
 // providerBlock renders a provider block from attribute/value pairs.
 func providerBlock(attrs ...string) string {
+	return hclBlock(`provider "servicestage"`, attrs...)
+}
+
+// hclBlock renders a block, such as `data "x" "y"`, whose attributes are
+// the given attribute/value pairs, all strings.
+func hclBlock(header string, attrs ...string) string {
 	var b strings.Builder
-	b.WriteString("provider \"servicestage\" {\n")
+	b.WriteString(header + " {\n")
 	for i := 0; i+1 < len(attrs); i += 2 {
 		fmt.Fprintf(&b, "  %s = %q\n", attrs[i], attrs[i+1])
 	}

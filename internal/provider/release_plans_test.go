@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -49,17 +48,11 @@ func withPlans(t *testing.T) (*emulator.Server, string) {
 }
 
 func releasePlansBlock(args ...string) string {
-	var b strings.Builder
-	b.WriteString("data \"servicestage_release_plans\" \"test\" {\n")
-	for i := 0; i+1 < len(args); i += 2 {
-		fmt.Fprintf(&b, "  %s = %q\n", args[i], args[i+1])
-	}
-	b.WriteString("}\n")
-	return b.String()
+	return hclBlock(`data "servicestage_release_plans" "test"`, args...)
 }
 
 func releasePlanBlock(id string) string {
-	return fmt.Sprintf("data \"servicestage_release_plan\" \"test\" {\n  release_plan_id = %q\n}\n", id)
+	return hclBlock(`data "servicestage_release_plan" "test"`, "release_plan_id", id)
 }
 
 // expectIDs checks ids, and that release_plans lists the same tasks in the same order.
@@ -169,9 +162,7 @@ func TestAccReleasePlans_invalidRegexSendsNothing(t *testing.T) {
 			ExpectError: errorPattern(`Invalid regular expression`, `name_regex`, `not a valid RE2 regular expression`, `missing closing`),
 		}},
 	})
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the emulator saw %d requests; an invalid name_regex must be refused before any", n)
-	}
+	assertNoRequests(t, srv)
 }
 
 // The list as the API may send it: numeric-string and "0" times, null and
@@ -294,9 +285,7 @@ func TestAccReleasePlan_hostileIDSendsNothing(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv, url := withPlans(t)
 			failingRead(t, tokenProvider(url)+block, `Invalid ID`, name+` must not contain`)
-			if n := len(srv.Requests()); n != 0 {
-				t.Errorf("the emulator saw %d requests; an unsafe ID must be refused before any", n)
-			}
+			assertNoRequests(t, srv)
 		})
 	}
 }
