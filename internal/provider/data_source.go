@@ -6,6 +6,7 @@ import (
 	"maps"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -172,6 +173,20 @@ func projectIDAttribute(doc string) schema.StringAttribute {
 		MarkdownDescription: doc + " Defaults to the provider's `project_id`; the one used is stored.",
 	}
 }
+
+// readTimeouts is the timeouts argument, with its read duration, that
+// startRead applies to the whole read.
+func readTimeouts(doc string) schema.Attribute {
+	a, ok := timeouts.AttributesWithOpts(context.Background(), timeouts.Opts{ReadDescription: doc}).(schema.SingleNestedAttribute)
+	if !ok {
+		panic("provider: timeouts.AttributesWithOpts is no longer a SingleNestedAttribute")
+	}
+	a.MarkdownDescription = "Timeouts: `read` bounds the whole read."
+	return a
+}
+
+// readOnceTimeouts is readTimeouts for a data source that reads once.
+var readOnceTimeouts = readTimeouts("Bounds the read, every retry included, as a duration such as `\"30s\"` or `\"5m\"`. Default `20m`.")
 
 // attributes merges sets of attributes into a schema's.
 func attributes(sets ...map[string]schema.Attribute) map[string]schema.Attribute {

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -29,9 +28,7 @@ var deployInfo = dataSource{
 				MarkdownDescription: "Poll until `completed` is true (every 2 seconds at first, backing off to 30 seconds), " +
 					"within `timeouts.read`. Default `false`: read once.",
 			},
-			"timeouts": timeouts.AttributesWithOpts(context.Background(), timeouts.Opts{
-				ReadDescription: "Bounds the whole read, the wait and every retry included, as a duration such as `\"30s\"` or `\"1h\"`. Default `20m`.",
-			}),
+			"timeouts": readTimeouts("Bounds the whole read, the wait and every retry included, as a duration such as `\"30s\"` or `\"1h\"`. Default `20m`."),
 			"completed": schema.BoolAttribute{
 				Computed: true,
 				MarkdownDescription: "No component's deployment or rollback job is still pending: every `job_status` is " +

@@ -21,7 +21,8 @@ var releasePlan = dataSource{
 			"(`GET /v3/{project_id}/cas/release-plans/{release_plan_id}`): its name, status, times and the " +
 			"components it releases. Gate a pipeline on `status`; for each component's job, read " +
 			"`servicestage_release_plan_deploy_info`.",
-		Attributes: attributes(releaseTaskArguments(), releasePlanObject.attributes()),
+		Attributes: attributes(releaseTaskArguments(), releasePlanObject.attributes(),
+			map[string]schema.Attribute{"timeouts": readOnceTimeouts}),
 	},
 }
 

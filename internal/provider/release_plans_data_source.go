@@ -26,6 +26,7 @@ var releasePlans = dataSource{
 			"The filters are applied by the provider and combine with AND; no match gives empty lists.",
 		Attributes: map[string]schema.Attribute{
 			"project_id": projectIDAttribute("Project to list."),
+			"timeouts":   readOnceTimeouts,
 			"name": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only the task with exactly this name.",

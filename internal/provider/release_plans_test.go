@@ -423,3 +423,26 @@ func TestAccReleasePlans_wrongEndpointPath(t *testing.T) {
 	failingRead(t, providerBlock("endpoint", url+"/v3", "token", testToken, "project_id", testProject)+releasePlansBlock(),
 		`No ServiceStage API at the endpoint`, url+`/v3`, `APIGW\.0101`, `the release tasks of project "`+testProject+`"`, `without a path such as /v3`)
 }
+
+// timeouts.read bounds a read of the list and of the details as it does
+// deploy info: a read that hangs fails once it has passed.
+func TestAccReleasePlans_timeoutsRead(t *testing.T) {
+	for name, tc := range map[string]struct {
+		block  string
+		script func(*emulator.Server)
+	}{
+		"list": {`data "servicestage_release_plans" "test" {`, func(srv *emulator.Server) {
+			srv.ScriptReleasePlanList(testProject, emulator.Step{Fault: emulator.FaultHang})
+		}},
+		"details": {`data "servicestage_release_plan" "test" {` + "\n  release_plan_id = \"task-b\"", func(srv *emulator.Server) {
+			srv.ScriptReleasePlan(testProject, "task-b", emulator.Step{Fault: emulator.FaultHang})
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv, url := withPlans(t)
+			tc.script(srv)
+			failingRead(t, tokenProvider(url)+tc.block+"\n  timeouts = { read = \"2s\" }\n}\n",
+				`Timed out reading release task`, `raise timeouts.read`, `context deadline exceeded`)
+		})
+	}
+}

@@ -188,6 +188,7 @@ func TestReleasePlansSchemaMatchesContract(t *testing.T) {
 		"name":          {str, "optional"},
 		"name_regex":    {str, "optional"},
 		"status":        {str, "optional"},
+		"timeouts":      {readOnceTimeouts.GetType(), "optional"},
 		"id":            {str, "computed"},
 		"release_plans": {objectList(releasePlanSummaryTypes), "computed"},
 		"ids":           {types.ListType{ElemType: str}, "computed"},
@@ -199,6 +200,7 @@ func TestReleasePlanSchemaMatchesContract(t *testing.T) {
 	assertAttributes(t, "servicestage_release_plan", dataSourceSchema(t, newReleasePlanDataSource), map[string]attrRole{
 		"release_plan_id": {str, "required"},
 		"project_id":      {str, "optional"},
+		"timeouts":        {readOnceTimeouts.GetType(), "optional"},
 		"id":              {str, "computed"},
 		"name":            {str, "computed"},
 		"description":     {str, "computed"},
