@@ -2,12 +2,16 @@
 # Installs pinned build tools once into .tools/ and prints the absolute path
 # of the one asked for. Usage:
 #   scripts/tools.sh terraform|terraform-oldest|tofu|golangci-lint|goreleaser
+# `terraform` is the newest Terraform (actions need >= 1.14), built from its
+# module source, never whatever is on PATH: every machine tests the same three
+# CLIs (that one, terraform-oldest and tofu).
 # Builds log to stderr; stdout carries only the path, so callers can do
 #   TF=$(scripts/tools.sh terraform)
 # SERVICESTAGE_TOOLS_DIR (default: .tools in the repo) lets clones share one build.
 set -euo pipefail
 
 TERRAFORM_VERSION=1.5.7 # oldest Terraform the provider supports (contract.md)
+TERRAFORM_NEWEST_VERSION=1.16.0 # newest the Go module proxy serves; actions need >= 1.14
 TOFU_VERSION=1.12.6
 GOLANGCI_LINT_VERSION=2.15.0
 GORELEASER_VERSION=2.15.1
@@ -77,24 +81,35 @@ terraform_oldest() {
   echo "$dir/terraform"
 }
 
-terraform_any() {
-  local path version
-  if path="$(command -v terraform)"; then
-    # TF_CLI_CONFIG_FILE may point nowhere; the warning goes to stderr, which we drop.
-    version="$("$path" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')"
-    if [[ -n "$version" && "$(printf '%s\n1.5.0\n' "$version" | sort -V | head -n1)" == 1.5.0 ]]; then
-      echo "$(cd "$(dirname "$path")" && pwd -P)/$(basename "$path")"
-      return
-    fi
-    log "ignoring $path (version '${version:-unknown}' < 1.5)"
+# Terraform >= 1.14 keeps its remote-state backends and internal/legacy in
+# nested modules that its module zip lacks; `go install` then fails. Build
+# from a writable copy with those modules dropped: no test uses a remote backend.
+terraform_newest() {
+  local dir="$tools/terraform-$TERRAFORM_NEWEST_VERSION" src start m
+  local dropped=(azure consul cos gcs kubernetes oci oss pg s3)
+  lock terraform-newest
+  if [[ ! -x "$dir/terraform" ]]; then
+    log "building terraform $TERRAFORM_NEWEST_VERSION from source (~5 min on 2 idle cores, once)..."
+    start=$SECONDS
+    new_tmp
+    src="$(cd "$tmp" && go mod download -json "github.com/hashicorp/terraform@v$TERRAFORM_NEWEST_VERSION" |
+      sed -n 's/^[[:space:]]*"Dir": *"\([^"]*\)".*/\1/p')"
+    cp -R "$src" "$tmp/src"
+    chmod -R u+w "$tmp/src"
+    for m in "${dropped[@]}"; do
+      sed -i "\\#internal/backend/remote-state/$m[ /]#d" "$tmp/src/go.mod"
+      sed -i "\\#internal/backend/remote-state/$m\"#d; /\"$m\(rm\)\?\": *func()/d" "$tmp/src/internal/backend/init/init.go"
+    done
+    sed -i '\#internal/legacy[ /]#d' "$tmp/src/go.mod"
+    # dev=no drops the "-dev" suffix, as HashiCorp's release build does.
+    (cd "$tmp/src" && go build -trimpath \
+      -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" \
+      -o "$tmp/terraform" .) >&2
+    mkdir -p "$dir"
+    mv -f "$tmp/terraform" "$dir/terraform"
+    log "built terraform $TERRAFORM_NEWEST_VERSION in $((SECONDS - start))s"
   fi
-  if [[ ! -x "$bin/terraform" ]]; then
-    # Same pinned build as terraform-oldest; link it rather than build twice.
-    terraform_oldest >/dev/null
-    mkdir -p "$bin"
-    ln -sf "../terraform-$TERRAFORM_VERSION/terraform" "$bin/terraform"
-  fi
-  echo "$bin/terraform"
+  echo "$dir/terraform"
 }
 
 # OpenTofu's go.mod has replace directives, which `go install pkg@version`
@@ -124,7 +139,7 @@ tofu() {
 
 case "${1:-}" in
 terraform)
-  if [[ "${TERRAFORM_OLDEST:-}" == 1 ]]; then terraform_oldest; else terraform_any; fi
+  if [[ "${TERRAFORM_OLDEST:-}" == 1 ]]; then terraform_oldest; else terraform_newest; fi
   ;;
 terraform-oldest) terraform_oldest ;;
 tofu) tofu ;;
