@@ -541,15 +541,22 @@ func TestAccAuth_severalMethodsPreferAKSKOverPassword(t *testing.T) {
 }
 
 // The environment fills what HCL leaves out, so HCL AK/SK plus an
-// HW_AUTH_TOKEN in the environment is "several methods" too.
+// HW_AUTH_TOKEN in the environment is "several methods" too: the token
+// wins, as the contract orders, and a warning says so and where each came
+// from, so that a stale token does not win silently.
 func TestAccAuth_severalMethodsAcrossHCLAndEnv(t *testing.T) {
 	srv, url := withTask(t)
 	setenv(t, "HW_AUTH_TOKEN", testToken)
+	rec := &warningRecorder{}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
 			Config: providerBlock("endpoint", url, "project_id", testProject,
 				"access_key", testAccessKey, "secret_key", testSecretKey) + deployInfoBlock(testReleasePlan),
+			Check: rec.expectWarning("token", "Using token, ignoring access_key/secret_key",
+				[]string{"It uses an IAM token (the HW_AUTH_TOKEN environment variable)",
+					"ignores an access key (access_key and secret_key in the provider block)", "unset HW_AUTH_TOKEN"},
+				[]string{testToken, testAccessKey, testSecretKey}),
 			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 0)),
 		}},
 	})
