@@ -18,6 +18,7 @@ import (
 // releasePlans is the data source's definition, built once: each RPC gets a copy.
 var releasePlans = dataSource{
 	typeNameSuffix: "_release_plans",
+	reads:          releaseTaskList,
 	permission:     "servicestage::listReleasePlan",
 	readInto:       readReleasePlans,
 	schema: schema.Schema{
