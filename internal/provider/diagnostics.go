@@ -118,16 +118,11 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 				"without a path such as /v3.", s.endpoint, statusLine(apiErr), s.description()))
 	case errors.As(err, &apiErr) && apiErr.NotFound():
 		return notFoundDiagnostic(apiErr, s)
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized && apiErr.SignatureRejected():
+		return signatureDiagnostic(apiErr, s)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
-		refused := "ServiceStage refused the credentials"
-		if apiErr.SignatureRejected() {
-			refused = "The API gateway rejected the request's AK/SK signature"
-		}
-		detail := fmt.Sprintf("%s: %s.\n\n%s", refused, err, checkCredentials(s.method))
-		if canonical := apiErr.CanonicalRequest(); canonical != "" {
-			detail += "\n\nThe gateway's canonical request was:\n" + canonical
-		}
-		return diag.NewErrorDiagnostic("Authentication rejected", detail)
+		return diag.NewErrorDiagnostic("Authentication rejected",
+			fmt.Sprintf("ServiceStage refused the credentials: %s.\n\n%s", err, checkCredentials(s.method)))
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
 		detail := fmt.Sprintf("%s.\n\nThe user or key needs the %s permission in project %q.", err, s.permission, s.projectID)
 		if s.method == authToken || s.method == authPassword {
@@ -151,6 +146,21 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 	default:
 		return diag.NewErrorDiagnostic("Error "+s.reading(), err.Error()+".")
 	}
+}
+
+// signatureDiagnostic leads with the likely cause of a refused AK/SK
+// signature, and shows the canonical request the gateway echoes once, on its
+// own lines, rather than also inline in error_msg.
+func signatureDiagnostic(apiErr *servicestage.APIError, s readSubject) diag.Diagnostic {
+	shown := *apiErr
+	message, canonical := apiErr.SplitCanonicalRequest()
+	shown.Message = message
+	detail := fmt.Sprintf("The secret key does not match the access key, or the clock is off: the API gateway rejected "+
+		"the request's AK/SK signature (%s).\n\n%s", shown.Error(), checkCredentials(s.method))
+	if canonical != "" {
+		detail += "\n\nThe canonical request the gateway computed, to compare with the one the provider logs at TF_LOG=TRACE:\n" + canonical
+	}
+	return diag.NewErrorDiagnostic("Authentication rejected", detail)
 }
 
 // notFoundDiagnostic says which ID was not found where, and what to check.

@@ -149,8 +149,13 @@ func TestReadErrorDiagnostic(t *testing.T) {
 		{
 			name: "signature", summary: "Authentication rejected",
 			err: servicestage.NewAPIError("reading", 401, nil,
-				[]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail, CanonicalRequest: GET|/v3/|"}`)),
-			detail: []string{"rejected the request's AK/SK signature", "The gateway's canonical request was:\nGET\n/v3/"},
+				[]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail, SignedHeaders: host;x-sdk-date, CanonicalRequest: GET|/v3/|"}`)),
+			subject: readSubject{subjectKind: oneReleaseTask, method: authAKSK},
+			detail: []string{"The secret key does not match the access key, or the clock is off: the API gateway rejected the request's AK/SK signature",
+				`error_msg "Incorrect IAM authentication information: verify aksk signature fail, SignedHeaders: host;x-sdk-date"`,
+				"Check access_key and secret_key", "this machine's clock",
+				"The canonical request the gateway computed, to compare with the one the provider logs at TF_LOG=TRACE:\nGET\n/v3/"},
+			never: []string{"CanonicalRequest", "|"},
 		},
 		{
 			name: "forbidden", summary: "Permission denied",
