@@ -183,6 +183,15 @@ func readTimeouts(doc string) schema.Attribute {
 		panic("provider: timeouts.AttributesWithOpts is no longer a SingleNestedAttribute")
 	}
 	a.MarkdownDescription = "Timeouts: `read` bounds the whole read."
+	// The package's own validator accepts "0s" and "-5m", which would fail
+	// every read at once: reject them at validation, naming timeouts.read.
+	read, ok := a.Attributes["read"].(schema.StringAttribute)
+	if !ok {
+		panic("provider: timeouts.read is no longer a StringAttribute")
+	}
+	read.Validators = []validator.String{positiveDuration()}
+	a.Attributes = maps.Clone(a.Attributes)
+	a.Attributes["read"] = read
 	return a
 }
 
