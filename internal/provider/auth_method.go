@@ -1,11 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // authMethod is the one way of authenticating a provider instance uses.
@@ -96,7 +98,7 @@ func plural(n int) string {
 
 // chooseAuth picks the first complete authentication method in the
 // contract's order and rejects half-given pairs.
-func chooseAuth(s settings) (authMethod, diag.Diagnostics) {
+func chooseAuth(ctx context.Context, s settings) (authMethod, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	missing := func(attr, env, because string) {
 		diags.AddAttributeError(path.Root(attr), "Missing "+attr,
@@ -140,6 +142,12 @@ func chooseAuth(s settings) (authMethod, diag.Diagnostics) {
 		return authNone, diags
 	}
 	if len(complete) > 1 {
+		ignored := make([]string, 0, len(complete)-1)
+		for _, m := range complete[1:] {
+			ignored = append(ignored, m.String())
+		}
+		tflog.Info(ctx, "several authentication methods are configured; using the first in order token, AK/SK, password",
+			map[string]any{"used": complete[0].String(), "ignored": ignored})
 		diags.Append(severalMethodsWarning(s, complete[0], complete[1:]))
 	}
 	return complete[0], diags

@@ -306,7 +306,7 @@ func TestProviderConfigChooseAuth(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, diags := chooseAuth(tt.s)
+			got, diags := chooseAuth(t.Context(), tt.s)
 			if paths := errorPaths(diags); strings.Join(paths, ",") != strings.Join(tt.wantErrors, ",") {
 				t.Fatalf("error paths %q, want %q:\n%s", paths, tt.wantErrors, diagText(diags))
 			}
@@ -350,7 +350,7 @@ func TestChooseAuthWarnsOfIgnoredMethods(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.s.fromEnv = tt.fromEnv
-			_, diags := chooseAuth(tt.s)
+			_, diags := chooseAuth(t.Context(), tt.s)
 			if diags.HasError() || diags.WarningsCount() != 1 {
 				t.Fatalf("diagnostics %s, want one warning", diagText(diags))
 			}
@@ -370,7 +370,7 @@ func TestChooseAuthWarnsOfIgnoredMethods(t *testing.T) {
 			}
 		})
 	}
-	if _, diags := chooseAuth(settings{token: testToken}); len(diags) != 0 {
+	if _, diags := chooseAuth(t.Context(), settings{token: testToken}); len(diags) != 0 {
 		t.Errorf("one method gave diagnostics %s", diagText(diags))
 	}
 }

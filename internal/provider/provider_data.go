@@ -49,7 +49,7 @@ type providerData struct {
 
 // newProviderData builds the shared transport, authentication and client.
 func newProviderData(ctx context.Context, s settings, t timing, ua string) (*providerData, diag.Diagnostics) {
-	method, diags := chooseAuth(s)
+	method, diags := chooseAuth(ctx, s)
 	if diags.HasError() {
 		return nil, diags
 	}

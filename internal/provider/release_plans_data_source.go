@@ -40,7 +40,7 @@ var releasePlans = dataSource{
 					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function.",
 			},
 			"status": schema.StringAttribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "Only tasks with exactly this status, case included, e.g. `SUCCESS` or `FAILED`; " +
 					"a value that differs from a known status only in case gets a warning.",
 			},
