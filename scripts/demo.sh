@@ -1,45 +1,77 @@
 #!/usr/bin/env bash
-# The demo: builds the provider and the ServiceStage emulator, starts the
-# emulator on a free loopback port, and runs a real `terraform apply` of
-# examples/demo against it with dev_overrides (no registry, no init).
+# The demo: builds the provider and the ServiceStage emulator into .demo/,
+# starts the emulator on a free loopback port, runs a real `terraform apply`
+# of examples/demo against it with dev_overrides (no registry, no init), and
+# stops the emulator again. It ends by printing how to do the same by hand
+# with what it left in .demo/, and what to try next.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 tf="${TF:-$(scripts/tools.sh terraform)}"
-work="$(mktemp -d)"
+demo="$root/.demo"
+# A fresh copy of the configuration and state on every run.
+rm -rf "$demo/config" "$demo/url"
+mkdir -p "$demo/bin"
 emulator_pid=""
+# The emulator runs only while the demo does; the builds stay in .demo/.
 cleanup() {
-  [[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
-  rm -rf "$work"
+  if [[ -n "$emulator_pid" ]]; then
+    kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
+  fi
+  rm -f "$demo/url"
 }
 trap cleanup EXIT
 
-echo "==> building the provider and the emulator"
-go build -o "$work/bin/terraform-provider-servicestage" .
-go build -o "$work/servicestage-emulator" ./internal/emulator/cmd/servicestage-emulator
+echo "==> building the provider and the emulator into .demo/"
+go build -o "$demo/bin/terraform-provider-servicestage" .
+go build -o "$demo/servicestage-emulator" ./internal/emulator/cmd/servicestage-emulator
 
 echo "==> starting the ServiceStage emulator"
-"$work/servicestage-emulator" -listen 127.0.0.1:0 -url-file "$work/url" &
+"$demo/servicestage-emulator" -listen 127.0.0.1:0 -url-file "$demo/url" &
 emulator_pid=$!
 for _ in $(seq 100); do
-  [[ -s "$work/url" ]] && break
+  [[ -s "$demo/url" ]] && break
   kill -0 "$emulator_pid" 2>/dev/null || { echo "the emulator exited early" >&2; exit 1; }
   sleep 0.1
 done
-[[ -s "$work/url" ]] || { echo "the emulator did not start" >&2; exit 1; }
+[[ -s "$demo/url" ]] || { echo "the emulator did not start" >&2; exit 1; }
 
-scripts/cliconfig.sh "$work/bin" "$work/cli.tfrc"
-cp -R examples/demo "$work/config"
+scripts/cliconfig.sh "$demo/bin" "$demo/cli.tfrc"
+cp -R examples/demo "$demo/config"
 
 # The demo's credentials and project are the emulator's seeded ones.
-export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
-export HW_SERVICESTAGE_ENDPOINT="$(cat "$work/url")"
+export TF_CLI_CONFIG_FILE="$demo/cli.tfrc"
+export HW_SERVICESTAGE_ENDPOINT="$(cat "$demo/url")"
 export HW_AUTH_TOKEN=demo-token
 export HW_PROJECT_ID=0b8a4f6e2c7d4e1f9a3b5c6d7e8f9012
 export TF_IN_AUTOMATION=1
 
 echo "==> $("$tf" version | head -n1): apply -auto-approve examples/demo against $HW_SERVICESTAGE_ENDPOINT"
 start=$SECONDS
-"$tf" -chdir="$work/config" apply -auto-approve -input=false -no-color
-echo "==> apply took $((SECONDS - start))s"
+"$tf" -chdir="$demo/config" apply -auto-approve -input=false -no-color
+echo "==> apply took $((SECONDS - start))s; stopping the emulator"
+cleanup
+emulator_pid=""
+
+cat <<EOT
+
+==> Do it again by hand: the builds, the CLI config and a copy of examples/demo are in .demo/
+  # 1. In another terminal, start the emulator (its banner lists the credentials and tasks):
+  .demo/servicestage-emulator -listen 127.0.0.1:8080
+  # 2. Load the provider from .demo/bin (dev_overrides: no registry, no terraform init) and
+  #    point it at the emulator:
+  export TF_CLI_CONFIG_FILE="\$PWD/.demo/cli.tfrc"
+  export HW_SERVICESTAGE_ENDPOINT=http://127.0.0.1:8080
+  export HW_PROJECT_ID=$HW_PROJECT_ID HW_AUTH_TOKEN=$HW_AUTH_TOKEN
+  # 3. Plan or apply the demo's configuration:
+  $tf -chdir=.demo/config apply
+
+==> Then try, in .demo/config/main.tf or the environment:
+  - name_regex = "^billing-" in data "servicestage_release_plans" "orders": the postcondition's message;
+  - status = "success" in data "servicestage_release_plans" "all": a warning that the status is SUCCESS;
+  - AK/SK instead of the token: unset HW_AUTH_TOKEN; export HW_ACCESS_KEY=DEMOACCESSKEY0000001
+    HW_SECRET_KEY=... (the banner prints it), then a wrong HW_SECRET_KEY to see the error;
+  - your own configuration: every data source, with examples, is in docs/ (start at docs/index.md).
+  For a local build of your own, see "Use a local build" in README.md.
+EOT

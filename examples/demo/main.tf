@@ -98,8 +98,12 @@ resource "terraform_data" "after_release" {
   }
 }
 
-# 5. Every release task of the project, one details read each.
-data "servicestage_release_plans" "all" {}
+# 5. Every release task of the project, one details read each. The list is
+# read after the wait, so the task it waited for shows how it ended; a data
+# source depending on data sources is still read while planning.
+data "servicestage_release_plans" "all" {
+  depends_on = [data.servicestage_release_plan_deploy_info.search]
+}
 
 data "servicestage_release_plan" "all" {
   for_each = toset(data.servicestage_release_plans.all.ids)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -21,6 +22,78 @@ const (
 
 func (m authMethod) String() string {
 	return [...]string{"none", "token", "access_key/secret_key", "user_name/password"}[m]
+}
+
+// credentialSetting is one attribute of an authentication method and the
+// environment variable it falls back to.
+type credentialSetting struct{ attr, env string }
+
+// methodSettings are the settings each method is made of, and what users call it.
+var methodSettings = map[authMethod]struct {
+	name     string
+	settings []credentialSetting
+}{
+	authToken:    {"an IAM token", []credentialSetting{{"token", "HW_AUTH_TOKEN"}}},
+	authAKSK:     {"an access key", []credentialSetting{{"access_key", "HW_ACCESS_KEY"}, {"secret_key", "HW_SECRET_KEY"}}},
+	authPassword: {"a user and password", []credentialSetting{{"user_name", "HW_USER_NAME"}, {"password", "HW_PASSWORD"}}},
+}
+
+// origin says where the settings of method m came from, naming attributes
+// and environment variables, never values.
+func (s settings) origin(m authMethod) (where, undo string) {
+	var hcl, env []string
+	for _, c := range methodSettings[m].settings {
+		if s.fromEnv[c.attr] {
+			env = append(env, c.env)
+		} else {
+			hcl = append(hcl, c.attr)
+		}
+	}
+	var parts, undos []string
+	if len(hcl) > 0 {
+		parts = append(parts, joinAnd(hcl)+" in the provider block")
+		undos = append(undos, "remove "+joinAnd(hcl)+" from the provider block")
+	}
+	if len(env) > 0 {
+		parts = append(parts, "the "+joinAnd(env)+" environment variable"+plural(len(env)))
+		undos = append(undos, "unset "+joinAnd(env))
+	}
+	return strings.Join(parts, " and "), strings.Join(undos, " and ")
+}
+
+// severalMethodsWarning says which method is used and which are ignored,
+// and where each was set: a stale token in the environment otherwise wins
+// silently over credentials written in HCL.
+func severalMethodsWarning(s settings, used authMethod, ignored []authMethod) diag.Diagnostic {
+	usedWhere, undo := s.origin(used)
+	ignoredNames := make([]string, len(ignored))
+	ignoredText := make([]string, len(ignored))
+	for i, m := range ignored {
+		where, _ := s.origin(m)
+		ignoredNames[i] = m.String()
+		ignoredText[i] = fmt.Sprintf("%s (%s)", methodSettings[m].name, where)
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root(methodSettings[used].settings[0].attr),
+		"Using "+used.String()+", ignoring "+joinAnd(ignoredNames),
+		fmt.Sprintf("The provider authenticates one way, the first given of: token; access_key and secret_key; "+
+			"user_name and password. It uses %s (%s) and ignores %s.\n\nTo use the other credentials instead, %s.",
+			methodSettings[used].name, usedWhere, joinAnd(ignoredText), undo))
+}
+
+// joinAnd joins words as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) <= 1 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// plural is "s" for a count other than one.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // chooseAuth picks the first complete authentication method in the
@@ -75,6 +148,7 @@ func chooseAuth(ctx context.Context, s settings) (authMethod, diag.Diagnostics) 
 		}
 		tflog.Info(ctx, "several authentication methods are configured; using the first in order token, AK/SK, password",
 			map[string]any{"used": complete[0].String(), "ignored": ignored})
+		diags.Append(severalMethodsWarning(s, complete[0], complete[1:]))
 	}
 	return complete[0], diags
 }

@@ -229,13 +229,14 @@ func TestAccAuth_wrongSecretKey(t *testing.T) {
 	srv, url := withTask(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		ErrorCheck: errorWithout(t, errorPattern(`Authentication rejected`, `rejected the request's AK/SK signature`,
+		ErrorCheck: onlyOnce(errorWithout(t, errorPattern(`Authentication rejected`,
+			`The secret key does not match the access key, or the clock is off`, `rejected the request's AK/SK signature`,
 			`HTTP 401`, `APIGW\.0301`,
-			`error_msg "Incorrect IAM authentication information: verify aksk signature fail`,
+			`error_msg "Incorrect IAM authentication information: verify aksk signature fail, SignedHeaders: content-type;host;x-sdk-date"`,
 			`request ID [0-9a-f]{32}`,
 			`Check access_key and secret_key \(HW_ACCESS_KEY, HW_SECRET_KEY\)`,
-			`canonical request was:\s+GET\s+/v3/`+testProject+`/cas/release-plans/`+testReleasePlan+`/deploy-info/\s`,
-			`x-sdk-date:\d{8}T\d{6}Z`), "not-the-secret-key"),
+			`canonical request the gateway computed`, `TF_LOG=TRACE:\s+GET\s+/v3/`+testProject+`/cas/release-plans/`+testReleasePlan+`/deploy-info/\s`,
+			`x-sdk-date:\d{8}T\d{6}Z`), "not-the-secret-key"), "/deploy-info/"),
 		Steps: []resource.TestStep{{
 			Config: providerBlock("endpoint", url, "project_id", testProject,
 				"access_key", testAccessKey, "secret_key", "not-the-secret-key") + deployInfoBlock(testReleasePlan),
@@ -244,6 +245,16 @@ func TestAccAuth_wrongSecretKey(t *testing.T) {
 	// A refused signature is not retried: it cannot get better.
 	if reads := deployInfoReads(srv); len(reads) != 1 || reads[0].Status != http.StatusUnauthorized {
 		t.Errorf("emulator saw %+v, want one refused read", reads)
+	}
+}
+
+// onlyOnce wraps an ErrorCheck: the error must also show text exactly once.
+func onlyOnce(check func(error) error, text string) func(error) error {
+	return func(err error) error {
+		if n := strings.Count(err.Error(), text); n != 1 {
+			return fmt.Errorf("the error shows %q %d times, want once: %w", text, n, err)
+		}
+		return check(err)
 	}
 }
 
@@ -301,7 +312,7 @@ func TestAccAuth_securityTokenNotEchoed(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		ErrorCheck: errorWithout(t, errorPattern(`Authentication rejected`, `verify aksk signature fail`,
-			`canonical request was:`, `x-security-token:`), testSecurityTok, "not-the-secret-key"),
+			`canonical request the gateway computed`, `x-security-token:`), testSecurityTok, "not-the-secret-key"),
 		Steps: []resource.TestStep{{
 			Config: providerBlock("endpoint", url, "project_id", testProject, "access_key", testTempAccessKey,
 				"secret_key", "not-the-secret-key", "security_token", testSecurityTok) + deployInfoBlock(testReleasePlan),
@@ -541,15 +552,22 @@ func TestAccAuth_severalMethodsPreferAKSKOverPassword(t *testing.T) {
 }
 
 // The environment fills what HCL leaves out, so HCL AK/SK plus an
-// HW_AUTH_TOKEN in the environment is "several methods" too.
+// HW_AUTH_TOKEN in the environment is "several methods" too: the token
+// wins, as the contract orders, and a warning says so and where each came
+// from, so that a stale token does not win silently.
 func TestAccAuth_severalMethodsAcrossHCLAndEnv(t *testing.T) {
 	srv, url := withTask(t)
 	setenv(t, "HW_AUTH_TOKEN", testToken)
+	rec := &warningRecorder{}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{{
 			Config: providerBlock("endpoint", url, "project_id", testProject,
 				"access_key", testAccessKey, "secret_key", testSecretKey) + deployInfoBlock(testReleasePlan),
+			Check: rec.expectWarning("token", "Using token, ignoring access_key/secret_key",
+				[]string{"It uses an IAM token (the HW_AUTH_TOKEN environment variable)",
+					"ignores an access key (access_key and secret_key in the provider block)", "unset HW_AUTH_TOKEN"},
+				[]string{testToken, testAccessKey, testSecretKey}),
 			ConfigStateChecks: readSucceeded(readsWith(srv, "token", 0)),
 		}},
 	})

@@ -30,7 +30,9 @@ var _ datasource.DataSourceWithConfigure = (*dataSource)(nil)
 // timeout, errors, state) is done once, in Read.
 type dataSource struct {
 	typeNameSuffix string
-	schema         schema.Schema
+	// reads is what the data source reads, which its messages are worded from.
+	reads  subjectKind
+	schema schema.Schema
 	// permission is the IAM action the read needs, for errors.
 	permission string
 	// readInto reads from the API into r.state. It adds to diags what is
@@ -132,7 +134,7 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 	}
 	if projectID == "" {
 		diags.AddAttributeError(path.Root("project_id"), "Missing project_id",
-			"No project to read the release task from: set project_id on this data source, or project_id (HW_PROJECT_ID) on the provider.")
+			d.reads.noProject()+": set project_id on this data source, or project_id (HW_PROJECT_ID) on the provider.")
 		return r, cancel, false
 	}
 	state.setString("project_id", projectID)
@@ -140,12 +142,11 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 		client: d.data.client, timing: d.data.timing}, cancel, true
 }
 
-// subject says what a read reads, for its errors: one release task, or the
-// list of a project's.
+// subject says what a read reads, for its errors.
 func (d *dataSource) subject(state stateValues, projectID string) readSubject {
-	s := readSubject{kind: "release task", projectID: projectID, permission: d.permission, endpoint: d.data.endpoint, method: d.data.authMethod}
-	if _, ok := state["release_plan_id"]; ok {
-		s.id, s.idAttr = state.string("release_plan_id"), "release_plan_id"
+	s := readSubject{subjectKind: d.reads, projectID: projectID, permission: d.permission, endpoint: d.data.endpoint, method: d.data.authMethod}
+	if !d.reads.lists() {
+		s.id = state.string(d.reads.idAttr)
 	}
 	return s
 }
@@ -182,6 +183,15 @@ func readTimeouts(doc string) schema.Attribute {
 		panic("provider: timeouts.AttributesWithOpts is no longer a SingleNestedAttribute")
 	}
 	a.MarkdownDescription = "Timeouts: `read` bounds the whole read."
+	// The package's own validator accepts "0s" and "-5m", which would fail
+	// every read at once: reject them at validation, naming timeouts.read.
+	read, ok := a.Attributes["read"].(schema.StringAttribute)
+	if !ok {
+		panic("provider: timeouts.read is no longer a StringAttribute")
+	}
+	read.Validators = []validator.String{positiveDuration()}
+	a.Attributes = maps.Clone(a.Attributes)
+	a.Attributes["read"] = read
 	return a
 }
 

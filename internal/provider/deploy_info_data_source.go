@@ -14,6 +14,7 @@ import (
 // deployInfo is the data source's definition, built once: each RPC gets a copy.
 var deployInfo = dataSource{
 	typeNameSuffix: "_release_plan_deploy_info",
+	reads:          oneReleaseTask,
 	permission:     "servicestage::getReleasePlan",
 	readInto:       readDeployInfo,
 	schema: schema.Schema{

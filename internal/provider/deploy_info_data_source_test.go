@@ -159,7 +159,7 @@ func TestAccDeployInfo_notFoundAs401(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: tokenProvider(url) + deployInfoBlock(testReleasePlan),
-			ExpectError: errorPattern(`Release task not found`, `was not found in project`, `HTTP 401`, `SVCSTG\.00100401`,
+			ExpectError: errorPattern(`Not found in ServiceStage`, `was not found in project`, `HTTP 401`, `SVCSTG\.00100401`,
 				`The release plan does not exist`, `request ID [0-9a-f]{32}`),
 		}},
 	})

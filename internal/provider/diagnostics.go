@@ -13,15 +13,49 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
+// subjectKind is what a data source reads, stated once in its definition:
+// one item named by an ID argument, or a project's list of them. Every
+// message about the read, from a missing project to a timeout, is worded
+// from it.
+type subjectKind struct {
+	// noun names one item, in lower case: "release task".
+	noun string
+	// idAttr is the argument holding the ID of the one item read; empty for
+	// a data source that lists.
+	idAttr string
+}
+
+var (
+	oneReleaseTask  = subjectKind{noun: "release task", idAttr: "release_plan_id"}
+	releaseTaskList = subjectKind{noun: "release task"}
+)
+
+// lists reports whether the data source reads a project's list.
+func (k subjectKind) lists() bool { return k.idAttr == "" }
+
+// reading is the read as a verb phrase: "reading release task", "listing release tasks".
+func (k subjectKind) reading() string {
+	if k.lists() {
+		return "listing " + k.noun + "s"
+	}
+	return "reading " + k.noun
+}
+
+// noProject says that a read has no project, as the read's own words.
+func (k subjectKind) noProject() string {
+	if k.lists() {
+		return "No project to list " + k.noun + "s from"
+	}
+	return "No project to read the " + k.noun + " from"
+}
+
 // readSubject is what a failed read was reading, for its diagnostics. Each
 // data source fills one in; readErrorDiagnostic words its errors from it.
 type readSubject struct {
-	// kind names what was read, in lower case: "release task".
-	kind string
-	// id is the ID read, and idAttr the argument that holds it; both are
-	// empty for a read of the project's list.
-	id, idAttr string
-	projectID  string
+	subjectKind
+	// id is the ID read; empty for a read of the project's list.
+	id        string
+	projectID string
 	// permission is the IAM action the read needs.
 	permission string
 	endpoint   string
@@ -30,15 +64,15 @@ type readSubject struct {
 
 // description names the subject in a sentence: release task "X" in project "Y".
 func (s readSubject) description() string {
-	if s.id == "" {
-		return fmt.Sprintf("the %ss of project %q", s.kind, s.projectID)
+	if s.lists() {
+		return fmt.Sprintf("the %ss of project %q", s.noun, s.projectID)
 	}
-	return fmt.Sprintf("%s %q in project %q", s.kind, s.id, s.projectID)
+	return fmt.Sprintf("%s %q in project %q", s.noun, s.id, s.projectID)
 }
 
 // checkIDs is the advice for a request ServiceStage refused as malformed.
 func (s readSubject) checkIDs() string {
-	if s.idAttr == "" {
+	if s.lists() {
 		return "Check project_id."
 	}
 	return fmt.Sprintf("Check %s and project_id.", s.idAttr)
@@ -54,11 +88,11 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 
 	switch {
 	case errors.As(err, &waitErr) && isTimeout(err):
-		return diag.NewErrorDiagnostic("Timed out waiting for "+s.kind,
+		return diag.NewErrorDiagnostic("Timed out waiting for "+s.noun,
 			upperFirst(waitErr.message(s.description()))+
 				"\n\nRaise timeouts.read if the release needs longer, or follow the release in the ServiceStage console.")
 	case errors.As(err, &waitErr) && isCancelled(err):
-		return diag.NewErrorDiagnostic("Wait for "+s.kind+" cancelled",
+		return diag.NewErrorDiagnostic("Wait for "+s.noun+" cancelled",
 			upperFirst(waitErr.message(s.description()))+
 				"\n\nStopping Terraform does not stop the release: it goes on in ServiceStage.")
 	case servicestage.CertificateError(err):
@@ -84,16 +118,11 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 				"without a path such as /v3.", s.endpoint, statusLine(apiErr), s.description()))
 	case errors.As(err, &apiErr) && apiErr.NotFound():
 		return notFoundDiagnostic(apiErr, s)
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized && apiErr.SignatureRejected():
+		return signatureDiagnostic(apiErr, s)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
-		refused := "ServiceStage refused the credentials"
-		if apiErr.SignatureRejected() {
-			refused = "The API gateway rejected the request's AK/SK signature"
-		}
-		detail := fmt.Sprintf("%s: %s.\n\n%s", refused, err, checkCredentials(s.method))
-		if canonical := apiErr.CanonicalRequest(); canonical != "" {
-			detail += "\n\nThe gateway's canonical request was:\n" + canonical
-		}
-		return diag.NewErrorDiagnostic("Authentication rejected", detail)
+		return diag.NewErrorDiagnostic("Authentication rejected",
+			fmt.Sprintf("ServiceStage refused the credentials: %s.\n\n%s", err, checkCredentials(s.method)))
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
 		detail := fmt.Sprintf("%s.\n\nThe user or key needs the %s permission in project %q.", err, s.permission, s.projectID)
 		if s.method == authToken || s.method == authPassword {
@@ -112,24 +141,45 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Unexpected "+decodeErr.Response+" response",
 			fmt.Sprintf("%s.\n\nThe response does not have the documented shape; the request ID above helps support.", err))
 	case isTimeout(err):
-		return diag.NewErrorDiagnostic("Timed out reading "+s.kind,
+		return diag.NewErrorDiagnostic("Timed out "+s.reading(),
 			fmt.Sprintf("%s.\n\nRaise timeouts.read, or check network access to the endpoint.", err))
 	default:
-		return diag.NewErrorDiagnostic("Error reading "+s.kind, err.Error()+".")
+		return diag.NewErrorDiagnostic("Error "+s.reading(), err.Error()+".")
 	}
 }
 
-// notFoundDiagnostic says which ID was not found where, and what to check.
-func notFoundDiagnostic(apiErr *servicestage.APIError, s readSubject) diag.Diagnostic {
-	if s.id == "" {
-		return diag.NewErrorDiagnostic("Project not found",
-			fmt.Sprintf("Project %q was not found (%s).\n\nCheck project_id (or the provider's project_id / HW_PROJECT_ID), "+
-				"and that ServiceStage is enabled in it.", s.projectID, statusLine(apiErr)))
+// signatureDiagnostic leads with the likely cause of a refused AK/SK
+// signature, and shows the canonical request the gateway echoes once, on its
+// own lines, rather than also inline in error_msg.
+func signatureDiagnostic(apiErr *servicestage.APIError, s readSubject) diag.Diagnostic {
+	shown := *apiErr
+	message, canonical := apiErr.SplitCanonicalRequest()
+	shown.Message = message
+	detail := fmt.Sprintf("The secret key does not match the access key, or the clock is off: the API gateway rejected "+
+		"the request's AK/SK signature (%s).\n\n%s", shown.Error(), checkCredentials(s.method))
+	if canonical != "" {
+		detail += "\n\nThe canonical request the gateway computed, to compare with the one the provider logs at TF_LOG=TRACE:\n" + canonical
 	}
-	return diag.NewErrorDiagnostic(upperFirst(s.kind)+" not found",
-		fmt.Sprintf("%s %q was not found in project %q (%s).\n\nCheck %s, and that project_id (or the provider's project_id / "+
-			"HW_PROJECT_ID) is the project the %s belongs to.",
-			upperFirst(s.kind), s.id, s.projectID, statusLine(apiErr), s.idAttr, s.kind))
+	return diag.NewErrorDiagnostic("Authentication rejected", detail)
+}
+
+// notFoundDiagnostic says which ID was not found where, and what to check.
+// ServiceStage answers the same for a project that does not exist (or has no
+// ServiceStage) as for an unknown ID in it, so every data source gives that
+// answer the same headline, and says both causes where both are possible.
+func notFoundDiagnostic(apiErr *servicestage.APIError, s readSubject) diag.Diagnostic {
+	const summary = "Not found in ServiceStage"
+	if s.lists() {
+		return diag.NewErrorDiagnostic(summary,
+			fmt.Sprintf("Project %q was not found, or ServiceStage is not enabled in it, so it has no %ss to list (%s).\n\n"+
+				"Check project_id (or the provider's project_id / HW_PROJECT_ID), and that ServiceStage is enabled in it.",
+				s.projectID, s.noun, statusLine(apiErr)))
+	}
+	return diag.NewErrorDiagnostic(summary,
+		fmt.Sprintf("%s %q was not found in project %q (%s). ServiceStage answers so for an unknown %s, and for a "+
+			"project that does not exist or has no ServiceStage.\n\nCheck %s, and that project_id (or the provider's "+
+			"project_id / HW_PROJECT_ID) is the project the %s belongs to.",
+			upperFirst(s.noun), s.id, s.projectID, statusLine(apiErr), s.noun, s.idAttr, s.noun))
 }
 
 // upperFirst capitalises the first letter of a sentence.

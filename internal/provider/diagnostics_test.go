@@ -20,8 +20,54 @@ import (
 const testEndpoint = "https://servicestage.ap-southeast-3.myhuaweicloud.com/v3"
 
 // testSubject is the deploy-info read the diagnostics tests describe.
-var testSubject = (&dataSource{permission: "servicestage::getReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: authToken}}).
+var testSubject = (&dataSource{reads: oneReleaseTask, permission: "servicestage::getReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: authToken}}).
 	subject(stateValues{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject)
+
+// testListSubject is the list read the diagnostics tests describe.
+var testListSubject = (&dataSource{reads: releaseTaskList, permission: "servicestage::listReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: authToken}}).
+	subject(stateValues{}, testProject)
+
+// One API answer gets one headline from every data source: ServiceStage's
+// not found, which it also gives for a project that does not exist, reads
+// the same from the list, the details and deploy info; each says the
+// causes its read can have.
+func TestNotFoundIsOneHeadlineInEveryDataSource(t *testing.T) {
+	for _, notFound := range []error{apiError(http.StatusNotFound, "SVCSTG.00100404"), apiError(http.StatusUnauthorized, "SVCSTG.00100401")} {
+		for _, ds := range []dataSource{deployInfo, releasePlan, releasePlans} {
+			ds.data = &providerData{endpoint: testEndpoint, authMethod: authAKSK}
+			d := readErrorDiagnostic(notFound, ds.subject(stateValues{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject))
+			if d.Summary() != "Not found in ServiceStage" {
+				t.Errorf("%s: summary %q, want %q", ds.typeNameSuffix, d.Summary(), "Not found in ServiceStage")
+			}
+			want := "project that does not exist or has no ServiceStage"
+			if ds.reads.lists() {
+				want = `Project "` + testProject + `" was not found, or ServiceStage is not enabled in it`
+			}
+			if !strings.Contains(d.Detail(), want) || !strings.Contains(d.Detail(), "Check ") {
+				t.Errorf("%s: detail lacks %q:\n%s", ds.typeNameSuffix, want, d.Detail())
+			}
+		}
+	}
+}
+
+// A list's messages say listing; one task's say reading.
+func TestSubjectKindWording(t *testing.T) {
+	for _, tc := range []struct {
+		ds                 dataSource
+		reading, noProject string
+	}{
+		{deployInfo, "reading release task", "No project to read the release task from"},
+		{releasePlan, "reading release task", "No project to read the release task from"},
+		{releasePlans, "listing release tasks", "No project to list release tasks from"},
+	} {
+		if got := tc.ds.reads.reading(); got != tc.reading {
+			t.Errorf("%s: reading() = %q, want %q", tc.ds.typeNameSuffix, got, tc.reading)
+		}
+		if got := tc.ds.reads.noProject(); got != tc.noProject {
+			t.Errorf("%s: noProject() = %q, want %q", tc.ds.typeNameSuffix, got, tc.noProject)
+		}
+	}
+}
 
 // Every branch of readErrorDiagnostic: the summary, what the detail must
 // say, and what it must not.
@@ -78,20 +124,22 @@ func TestReadErrorDiagnostic(t *testing.T) {
 			never:  []string{"not found"},
 		},
 		{
-			name: "not found", summary: "Release task not found",
-			err:    apiError(http.StatusNotFound, "SVCSTG.00100404"),
-			detail: []string{`Release task "` + testReleasePlan + `" was not found in project "` + testProject + `"`, "SVCSTG.00100404", "Check release_plan_id"},
+			name: "not found", summary: "Not found in ServiceStage",
+			err: apiError(http.StatusNotFound, "SVCSTG.00100404"),
+			detail: []string{`Release task "` + testReleasePlan + `" was not found in project "` + testProject + `"`, "SVCSTG.00100404",
+				"for an unknown release task, and for a project that does not exist or has no ServiceStage", "Check release_plan_id"},
 		},
 		{
-			name: "not found, 401 quirk", summary: "Release task not found",
+			name: "not found, 401 quirk", summary: "Not found in ServiceStage",
 			err:    apiError(http.StatusUnauthorized, "SVCSTG.00100401"),
 			detail: []string{"was not found", "HTTP 401"},
 		},
 		{
-			name: "project not found in a list", summary: "Project not found",
+			name: "project not found in a list", summary: "Not found in ServiceStage",
 			err:     apiError(http.StatusNotFound, "SVCSTG.00100404"),
-			subject: readSubject{kind: "release task", projectID: testProject, endpoint: testEndpoint},
-			detail:  []string{`Project "` + testProject + `" was not found`, "Check project_id"},
+			subject: testListSubject,
+			detail:  []string{`Project "` + testProject + `" was not found, or ServiceStage is not enabled in it, so it has no release tasks to list`, "Check project_id"},
+			never:   []string{"release_plan_id"},
 		},
 		{
 			name: "authentication", summary: "Authentication rejected",
@@ -101,8 +149,13 @@ func TestReadErrorDiagnostic(t *testing.T) {
 		{
 			name: "signature", summary: "Authentication rejected",
 			err: servicestage.NewAPIError("reading", 401, nil,
-				[]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail, CanonicalRequest: GET|/v3/|"}`)),
-			detail: []string{"rejected the request's AK/SK signature", "The gateway's canonical request was:\nGET\n/v3/"},
+				[]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail, SignedHeaders: host;x-sdk-date, CanonicalRequest: GET|/v3/|"}`)),
+			subject: readSubject{subjectKind: oneReleaseTask, method: authAKSK},
+			detail: []string{"The secret key does not match the access key, or the clock is off: the API gateway rejected the request's AK/SK signature",
+				`error_msg "Incorrect IAM authentication information: verify aksk signature fail, SignedHeaders: host;x-sdk-date"`,
+				"Check access_key and secret_key", "this machine's clock",
+				"The canonical request the gateway computed, to compare with the one the provider logs at TF_LOG=TRACE:\nGET\n/v3/"},
+			never: []string{"CanonicalRequest", "|"},
 		},
 		{
 			name: "forbidden", summary: "Permission denied",
@@ -135,14 +188,32 @@ func TestReadErrorDiagnostic(t *testing.T) {
 			detail: []string{"Raise timeouts.read"},
 		},
 		{
+			name: "list timeout", summary: "Timed out listing release tasks",
+			err:     fmt.Errorf("reading: timed out after 1 attempt(s): %w", context.DeadlineExceeded),
+			subject: testListSubject,
+		},
+		{
 			name: "no answer", summary: "Error reading release task",
 			err:    errors.New("reading: no answer from h after 6 attempt(s); check endpoint, network and proxy settings"),
 			detail: []string{"no answer from h"},
 		},
+		{
+			name: "no answer to a list", summary: "Error listing release tasks",
+			err:     errors.New("reading: no answer from h after 6 attempt(s); check endpoint, network and proxy settings"),
+			subject: testListSubject,
+			detail:  []string{"no answer from h"},
+		},
+		{
+			name: "bad request to a list", summary: "ServiceStage rejected the request",
+			err:     apiError(http.StatusBadRequest, "SVCSTG.00100400"),
+			subject: testListSubject,
+			detail:  []string{"Check project_id."},
+			never:   []string{"release_plan_id"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			subject := tc.subject
-			if subject.kind == "" {
+			if subject.noun == "" {
 				subject = testSubject
 			}
 			d := readErrorDiagnostic(tc.err, subject)

@@ -402,6 +402,30 @@ func TestAccFaults_requestTimeoutInvalid(t *testing.T) {
 	}
 }
 
+// timeouts.read of zero or less would fail every read at once: each data
+// source rejects it at validation, naming the attribute, before any request.
+func TestAccFaults_readTimeoutInvalid(t *testing.T) {
+	for _, tc := range []struct{ value, want string }{
+		{"0s", `timeouts.read must be greater than zero, got "0s"`},
+		{"-5m", `timeouts.read must be greater than zero, got "-5m"`},
+		{"soon", `timeouts.read must be a Go duration such as "30s" or "2m", got "soon"`},
+	} {
+		for _, block := range []string{
+			deployInfoBlock(testReleasePlan),
+			releasePlanBlock(testReleasePlan),
+			releasePlansBlock(),
+		} {
+			name := tc.value + "/" + strings.Fields(block)[1]
+			t.Run(name, func(t *testing.T) {
+				srv, url := newEmulator(t)
+				failingRead(t, tokenProvider(url)+withLine(block, `timeouts = { read = "`+tc.value+`" }`),
+					`Invalid duration`, tc.want)
+				assertNoRequests(t, srv)
+			})
+		}
+	}
+}
+
 // Not parallel: it sets the environment.
 func TestAccFaults_requestTimeoutInvalidEnvironment(t *testing.T) {
 	_, url := newEmulator(t)

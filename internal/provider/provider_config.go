@@ -51,12 +51,16 @@ type settings struct {
 	maxRetries                                  int
 	requestsPerSecond                           float64
 	requestTimeout                              time.Duration // zero: servicestage.DefaultRequestTimeout
+	// fromEnv holds the attributes whose value came from their environment
+	// variable, so that messages can say where a setting was found.
+	fromEnv map[string]bool
 }
 
 // resolveSettings applies the HW_* environment fallbacks to what HCL left
 // null, and reports values that cannot be used.
 func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	fromEnv := map[string]bool{}
 	// given is the value of attr from HCL, else from env, exactly as set.
 	given := func(attr string, v types.String, env string) string {
 		if v.IsUnknown() {
@@ -71,7 +75,11 @@ func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 		if env == "" {
 			return ""
 		}
-		return os.Getenv(env)
+		value := os.Getenv(env)
+		if value != "" {
+			fromEnv[attr] = true
+		}
+		return value
 	}
 	str := func(attr string, v types.String, env string) string {
 		return strings.TrimSpace(given(attr, v, env))
@@ -103,6 +111,7 @@ func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 		domainName:    credential("domain_name", m.DomainName, "HW_DOMAIN_NAME"),
 		caCertFile:    str("cacert_file", m.CACertFile, "OS_CACERT"),
 		maxRetries:    servicestage.DefaultMaxRetries,
+		fromEnv:       fromEnv,
 	}
 
 	switch {

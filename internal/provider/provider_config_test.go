@@ -7,6 +7,7 @@ package provider
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -125,8 +126,9 @@ func TestProviderConfigFromHCL(t *testing.T) {
 		accessKey: testAccessKey, secretKey: testSecretKey, securityToken: testSecurityTok,
 		userName: testUser, password: testPassword, domainName: testDomain,
 		insecure: true, caCertFile: "/etc/ca.pem", maxRetries: 2, requestsPerSecond: 4.5,
+		fromEnv: map[string]bool{},
 	}
-	if s != want {
+	if !reflect.DeepEqual(s, want) {
 		t.Errorf("settings\n got %+v\nwant %+v", s, want)
 	}
 	if got := s.secrets(); strings.Join(got, ",") != strings.Join([]string{testToken, testSecretKey, testSecurityTok, testPassword}, ",") {
@@ -165,8 +167,13 @@ func TestProviderConfigEnvFallbacks(t *testing.T) {
 		token: testToken, accessKey: testAccessKey, secretKey: testSecretKey, securityToken: testSecurityTok,
 		userName: testUser, password: testPassword, domainName: testDomain,
 		insecure: true, caCertFile: "/etc/ca.pem", maxRetries: 7,
+		fromEnv: map[string]bool{
+			"region": true, "project_id": true, "cloud": true, "endpoint": true, "auth_url": true, "token": true,
+			"access_key": true, "secret_key": true, "security_token": true, "user_name": true, "password": true,
+			"domain_name": true, "cacert_file": true,
+		},
 	}
-	if s != want {
+	if !reflect.DeepEqual(s, want) {
 		t.Errorf("settings\n got %+v\nwant %+v", s, want)
 	}
 
@@ -191,7 +198,7 @@ func TestProviderConfigDefaults(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("resolveSettings: %s", diagText(diags))
 	}
-	if s != (settings{maxRetries: 5}) {
+	if !reflect.DeepEqual(s, settings{maxRetries: 5, fromEnv: map[string]bool{}}) {
 		t.Errorf("settings of an empty block and environment = %+v, want only max_retries 5", s)
 	}
 }
@@ -310,6 +317,61 @@ func TestProviderConfigChooseAuth(t *testing.T) {
 				t.Errorf("diagnostics %q do not contain %q", text, tt.wantText)
 			}
 		})
+	}
+}
+
+// When several methods are complete, a warning names the one used and the
+// ones ignored, each with where its settings came from, and never a value.
+func TestChooseAuthWarnsOfIgnoredMethods(t *testing.T) {
+	all := settings{token: testToken, accessKey: testAccessKey, secretKey: testSecretKey,
+		userName: testUser, password: testPassword, domainName: testDomain}
+	for _, tt := range []struct {
+		name    string
+		fromEnv map[string]bool
+		s       settings
+		summary string
+		want    []string
+	}{
+		{"all in HCL", nil, all, "Using token, ignoring access_key/secret_key and user_name/password", []string{
+			"uses an IAM token (token in the provider block)",
+			"ignores an access key (access_key and secret_key in the provider block) and a user and password (user_name and password in the provider block)",
+			"remove token from the provider block",
+		}},
+		{"token from the environment", map[string]bool{"token": true}, all, "", []string{
+			"an IAM token (the HW_AUTH_TOKEN environment variable)", "unset HW_AUTH_TOKEN",
+		}},
+		{"half the key from each", map[string]bool{"secret_key": true, "user_name": true, "password": true},
+			settings{accessKey: testAccessKey, secretKey: testSecretKey, userName: testUser, password: testPassword, domainName: testDomain},
+			"Using access_key/secret_key, ignoring user_name/password", []string{
+				"uses an access key (access_key in the provider block and the HW_SECRET_KEY environment variable)",
+				"ignores a user and password (the HW_USER_NAME and HW_PASSWORD environment variables)",
+				"remove access_key from the provider block and unset HW_SECRET_KEY",
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.s.fromEnv = tt.fromEnv
+			_, diags := chooseAuth(t.Context(), tt.s)
+			if diags.HasError() || diags.WarningsCount() != 1 {
+				t.Fatalf("diagnostics %s, want one warning", diagText(diags))
+			}
+			w := diags.Warnings()[0]
+			if tt.summary != "" && w.Summary() != tt.summary {
+				t.Errorf("summary %q, want %q", w.Summary(), tt.summary)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(w.Detail(), want) {
+					t.Errorf("detail %q lacks %q", w.Detail(), want)
+				}
+			}
+			for _, secret := range []string{testToken, testAccessKey, testSecretKey, testUser, testPassword} {
+				if strings.Contains(w.Summary()+w.Detail(), secret) {
+					t.Errorf("warning shows the value %q", secret)
+				}
+			}
+		})
+	}
+	if _, diags := chooseAuth(t.Context(), settings{token: testToken}); len(diags) != 0 {
+		t.Errorf("one method gave diagnostics %s", diagText(diags))
 	}
 }
 

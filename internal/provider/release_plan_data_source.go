@@ -14,6 +14,7 @@ var releasePlanObject = newAPIObject[servicestage.ReleasePlan]()
 // releasePlan is the data source's definition, built once: each RPC gets a copy.
 var releasePlan = dataSource{
 	typeNameSuffix: "_release_plan",
+	reads:          oneReleaseTask,
 	permission:     "servicestage::getReleasePlan",
 	readInto:       readReleasePlan,
 	schema: schema.Schema{

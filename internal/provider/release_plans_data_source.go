@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -18,6 +19,7 @@ import (
 // releasePlans is the data source's definition, built once: each RPC gets a copy.
 var releasePlans = dataSource{
 	typeNameSuffix: "_release_plans",
+	reads:          releaseTaskList,
 	permission:     "servicestage::listReleasePlan",
 	readInto:       readReleasePlans,
 	schema: schema.Schema{
@@ -38,8 +40,9 @@ var releasePlans = dataSource{
 					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function.",
 			},
 			"status": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only tasks with exactly this status, e.g. `SUCCESS` or `FAILED`.",
+				Optional: true,
+				MarkdownDescription: "Only tasks with exactly this status, case included, e.g. `SUCCESS` or `FAILED`; " +
+					"a value that differs from a known status only in case gets a warning.",
 			},
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -47,7 +50,7 @@ var releasePlans = dataSource{
 			},
 			"release_plans": releasePlanSummaryObject.listAttribute(
 				"The matching release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
-			"ids": computedStrings("The IDs of the matching release tasks, in the same order."),
+			"ids": computedStrings("The IDs of the matching release tasks, in the same order as `release_plans`: `ids[0]` is the newest."),
 		},
 	},
 }
@@ -74,7 +77,13 @@ func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
 			fmt.Sprintf("ServiceStage counts %d release tasks in project %q but sent %d; the API documents no paging, "+
 				"so release_plans holds only those sent.", count, r.projectID, len(list.ReleasePlans)))
 	}
-	matches := filterReleasePlans(list.ReleasePlans, r.state.string("name"), nameRegex, r.state.string("status"))
+	status := r.state.string("status")
+	if known, ok := differsOnlyInCase(status, list.ReleasePlans); ok {
+		diags.AddAttributeWarning(path.Root("status"), "status differs from a known status only in case",
+			fmt.Sprintf("status = %q is compared exactly, case included, so it matches no release task; did you mean %q? "+
+				"ServiceStage writes statuses in upper case.", status, known))
+	}
+	matches := filterReleasePlans(list.ReleasePlans, r.state.string("name"), nameRegex, status)
 	ids := make([]string, len(matches))
 	for i, p := range matches {
 		ids[i] = p.ID
@@ -83,6 +92,28 @@ func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
 	r.state["release_plans"] = listOf(releasePlanSummaryObject, matches)
 	r.state.setStrings("ids", ids)
 	return nil
+}
+
+// differsOnlyInCase returns the known status, documented or in the list,
+// that status equals but for case, when none equals it exactly: "success"
+// for "SUCCESS" matches nothing, silently.
+func differsOnlyInCase(status string, plans []*servicestage.ReleasePlanSummary) (string, bool) {
+	if status == "" {
+		return "", false
+	}
+	known := slices.Clone(servicestage.ReleasePlanStatuses)
+	for _, p := range plans {
+		known = append(known, p.Status)
+	}
+	if slices.Contains(known, status) {
+		return "", false
+	}
+	for _, k := range known {
+		if strings.EqualFold(k, status) {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 // filterReleasePlans keeps the tasks that pass every filter ("" passes all),

@@ -14,8 +14,9 @@ import (
 )
 
 // readWithoutTerraform runs a data source's Read as Terraform would, with
-// every argument null, against the provider configured for url.
-func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSource, url string) diag.Diagnostics {
+// the string arguments given as name/value pairs and every other one null,
+// against the provider configured for url.
+func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSource, url string, args ...string) diag.Diagnostics {
 	t.Helper()
 	ctx := context.Background()
 	data, diags := newProviderData(ctx, settings{endpoint: url, token: testToken, projectID: testProject}, testTiming, "test")
@@ -30,6 +31,9 @@ func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSour
 	attrs := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		attrs[name] = tftypes.NewValue(at, nil)
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		attrs[args[i]] = tftypes.NewValue(tftypes.String, args[i+1])
 	}
 	resp := datasource.ReadResponse{State: tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}}
 	ds.Read(ctx, datasource.ReadRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
@@ -57,5 +61,43 @@ func TestReleasePlansWarnsWhenCountExceedsTasks(t *testing.T) {
 	srv.ScriptReleasePlanList(testProject, emulator.Step{Body: emulator.ReleasePlanListJSON(1, emulator.ReleasePlan{ID: "t1", Name: "orders-1"})})
 	if diags := readWithoutTerraform(t, newReleasePlansDataSource, url); len(diags) != 0 {
 		t.Errorf("a complete list gave diagnostics %v", diags)
+	}
+}
+
+// A status filter that differs from a known status only in case matches
+// nothing, so it gets a warning on status naming the status meant; an exact
+// one, or one unlike any known status, gets none.
+func TestReleasePlansWarnsOfStatusInTheWrongCase(t *testing.T) {
+	srv, url := newEmulator(t)
+	srv.AddReleasePlan(testProject, emulator.ReleasePlan{ID: "t1", Name: "orders-1", Status: "SUCCESS"})
+	srv.AddReleasePlan(testProject, emulator.ReleasePlan{ID: "t2", Name: "orders-2", Status: "RUNNING"})
+	for status, want := range map[string]string{
+		"success":          "SUCCESS",
+		"Running":          "RUNNING",          // not documented, but in the list
+		"rollback_succeed": "ROLLBACK_SUCCEED", // documented, in no task
+		"SUCCESS":          "",
+		"DONE":             "",
+	} {
+		diags := readWithoutTerraform(t, newReleasePlansDataSource, url, "status", status)
+		if diags.HasError() {
+			t.Fatalf("status %q: %v", status, diags)
+		}
+		if want == "" {
+			if len(diags) != 0 {
+				t.Errorf("status %q: diagnostics %v, want none", status, diags)
+			}
+			continue
+		}
+		if diags.WarningsCount() != 1 {
+			t.Fatalf("status %q: diagnostics %v, want one warning", status, diags)
+		}
+		w := diags.Warnings()[0]
+		wp, ok := w.(diag.DiagnosticWithPath)
+		if !ok || wp.Path().String() != "status" {
+			t.Errorf("status %q: warning not on the status attribute", status)
+		}
+		if !strings.Contains(w.Detail(), `status = "`+status+`" is compared exactly`) || !strings.Contains(w.Detail(), `did you mean "`+want+`"`) {
+			t.Errorf("status %q: warning %q: %q", status, w.Summary(), w.Detail())
+		}
 	}
 }

@@ -273,7 +273,7 @@ func TestAccReleasePlan_oddShapes(t *testing.T) {
 func TestAccReleasePlan_notFound(t *testing.T) {
 	_, url := withPlans(t)
 	failingRead(t, tokenProvider(url)+releasePlanBlock("no-such-task"),
-		`Release task not found`, `Release task "no-such-task" was not found in project "`+testProject+`"`,
+		`Not found in ServiceStage`, `Release task "no-such-task" was not found in project "`+testProject+`"`,
 		`HTTP 404`, `SVCSTG\.00100433`, `request ID [0-9a-f]{32}`)
 }
 
@@ -407,14 +407,40 @@ output "created_at" {
 	})
 }
 
-// A project ServiceStage does not know: the list says so, and names the
-// project. AK/SK, unlike a token, is not scoped to a project.
+// A project ServiceStage does not know gives the same headline from every
+// data source, and each names the project and says what its read can
+// mean. AK/SK, unlike a token, is not scoped to a project.
 func TestAccReleasePlans_projectNotFound(t *testing.T) {
-	_, url := newEmulator(t)
-	failingRead(t, providerBlock("endpoint", url, "access_key", testAccessKey, "secret_key", testSecretKey)+
-		releasePlansBlock("project_id", "0123456789abcdef0123456789abcdef"),
-		`Project not found`, `Project "0123456789abcdef0123456789abcdef" was not found`, `HTTP 404`, `SVCSTG\.00100404`,
-		`request ID [0-9a-f]{32}`, `Check project_id`)
+	const unknownProject = "0123456789abcdef0123456789abcdef"
+	for name, tc := range map[string]struct {
+		block  string
+		detail []string
+	}{
+		"list": {releasePlansBlock("project_id", unknownProject), []string{
+			`Project "` + unknownProject + `" was not found, or ServiceStage is not enabled in it, so it has no release tasks to list`,
+			`Check project_id`}},
+		"details": {hclBlock(`data "servicestage_release_plan" "test"`, "release_plan_id", testReleasePlan, "project_id", unknownProject), []string{
+			`Release task "` + testReleasePlan + `" was not found in project "` + unknownProject + `"`,
+			`project that does not exist or has no ServiceStage`, `Check release_plan_id`}},
+		"deploy info": {deployInfoBlock(testReleasePlan, `  project_id = "`+unknownProject+`"`), []string{
+			`Release task "` + testReleasePlan + `" was not found in project "` + unknownProject + `"`,
+			`project that does not exist or has no ServiceStage`, `Check release_plan_id`}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, url := newEmulator(t)
+			failingRead(t, providerBlock("endpoint", url, "access_key", testAccessKey, "secret_key", testSecretKey)+tc.block,
+				append([]string{`Not found in ServiceStage`, tc.detail[0], `HTTP 404`, `SVCSTG\.00100404`, `request ID [0-9a-f]{32}`},
+					tc.detail[1:]...)...)
+		})
+	}
+}
+
+// A list without a project says so as a list: nothing to list from.
+func TestAccReleasePlans_missingProject(t *testing.T) {
+	srv, url := newEmulator(t)
+	failingRead(t, providerBlock("endpoint", url, "token", testToken)+releasePlansBlock(),
+		`Missing project_id`, `No project to list release tasks from: set project_id on this data source`)
+	assertNoRequests(t, srv)
 }
 
 // A list read through a wrong endpoint blames the endpoint, not the project.
@@ -428,13 +454,13 @@ func TestAccReleasePlans_wrongEndpointPath(t *testing.T) {
 // deploy info: a read that hangs fails once it has passed.
 func TestAccReleasePlans_timeoutsRead(t *testing.T) {
 	for name, tc := range map[string]struct {
-		block  string
-		script func(*emulator.Server)
+		block, summary string
+		script         func(*emulator.Server)
 	}{
-		"list": {`data "servicestage_release_plans" "test" {`, func(srv *emulator.Server) {
+		"list": {`data "servicestage_release_plans" "test" {`, `Timed out listing release tasks`, func(srv *emulator.Server) {
 			srv.ScriptReleasePlanList(testProject, emulator.Step{Fault: emulator.FaultHang})
 		}},
-		"details": {`data "servicestage_release_plan" "test" {` + "\n  release_plan_id = \"task-b\"", func(srv *emulator.Server) {
+		"details": {`data "servicestage_release_plan" "test" {` + "\n  release_plan_id = \"task-b\"", `Timed out reading release task`, func(srv *emulator.Server) {
 			srv.ScriptReleasePlan(testProject, "task-b", emulator.Step{Fault: emulator.FaultHang})
 		}},
 	} {
@@ -442,7 +468,7 @@ func TestAccReleasePlans_timeoutsRead(t *testing.T) {
 			srv, url := withPlans(t)
 			tc.script(srv)
 			failingRead(t, tokenProvider(url)+tc.block+"\n  timeouts = { read = \"2s\" }\n}\n",
-				`Timed out reading release task`, `raise timeouts.read`, `context deadline exceeded`)
+				tc.summary, `raise timeouts.read`, `context deadline exceeded`)
 		})
 	}
 }

@@ -239,3 +239,22 @@ func assertSameNames(t *testing.T, want, got []string) {
 		}
 	}
 }
+
+// Every data source states what it reads, which its messages are worded
+// from: a noun, and for a read of one item an ID argument of its schema.
+func TestEveryDataSourceStatesWhatItReads(t *testing.T) {
+	ctx := context.Background()
+	for _, newDataSource := range (&servicestageProvider{}).DataSources(ctx) {
+		ds, ok := newDataSource().(*dataSource)
+		if !ok {
+			continue // Not built on dataSource: it words its own messages.
+		}
+		if ds.reads.noun == "" {
+			t.Errorf("%s: reads is not set", ds.typeNameSuffix)
+			continue
+		}
+		if a, ok := ds.schema.Attributes[ds.reads.idAttr]; !ds.reads.lists() && (!ok || !a.IsRequired()) {
+			t.Errorf("%s: reads names %q, which is not a required argument", ds.typeNameSuffix, ds.reads.idAttr)
+		}
+	}
+}

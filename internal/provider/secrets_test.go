@@ -232,8 +232,8 @@ func TestAccSecrets_refusedCredentials(t *testing.T) {
 			},
 			secrets: []string{wrongSecretKey, testSecretKey, testSecurityTok},
 			pattern: errorPattern(`Authentication rejected`, `HTTP 401`, `APIGW\.0301`, `verify aksk signature fail`,
-				`x-security-token:\*\*\*`, `request ID [0-9a-f]{32}`, `Check access_key and secret_key`,
-				`canonical request was:`, `/deploy-info/`, `x-security-token:\*\*\*`),
+				`request ID [0-9a-f]{32}`, `Check access_key and secret_key`,
+				`canonical request the gateway computed`, `/deploy-info/`, `x-security-token:\*\*\*`),
 		},
 		{
 			name: "IAM refuses the password",

@@ -201,7 +201,7 @@ func TestAccWait_notFoundAborts(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: tokenProvider(url) + deployInfoBlock(testReleasePlan, waitAttr, `  timeouts = { read = "1m" }`),
-			ExpectError: errorPattern(`Release task not found`,
+			ExpectError: errorPattern(`Not found in ServiceStage`,
 				`Release task "`+testReleasePlan+`" was not found in project "`+testProject+`"`,
 				`HTTP 404`, `SVCSTG\.00100404`, `request ID [0-9a-f]{32}`),
 		}},
@@ -228,7 +228,7 @@ func TestAccWait_notFoundMidWait(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: tokenProvider(url) + deployInfoBlock(testReleasePlan, waitAttr, `  timeouts = { read = "1m" }`),
-			ExpectError: errorPattern(`Release task not found`, `was not found in project "`+testProject+`"`,
+			ExpectError: errorPattern(`Not found in ServiceStage`, `was not found in project "`+testProject+`"`,
 				`HTTP 401`, `SVCSTG\.00100401`),
 		}},
 	})

@@ -82,12 +82,21 @@ func (e *APIError) SignatureRejected() bool {
 // CanonicalRequest returns the canonical request the gateway computed, which
 // APIGW.0301 echoes with '|' for newlines: the best clue to a signing bug.
 func (e *APIError) CanonicalRequest() string {
+	_, canonical := e.SplitCanonicalRequest()
+	return canonical
+}
+
+// SplitCanonicalRequest splits the message into what comes before the echoed
+// canonical request and the canonical request itself, so that it can be
+// shown once, on its own lines; canonical is "" when none is echoed.
+func (e *APIError) SplitCanonicalRequest() (message, canonical string) {
 	const marker = "CanonicalRequest:"
 	i := strings.Index(e.Message, marker)
 	if i < 0 {
-		return ""
+		return e.Message, ""
 	}
-	return strings.ReplaceAll(strings.TrimSpace(e.Message[i+len(marker):]), "|", "\n")
+	message = strings.TrimRight(strings.TrimSpace(e.Message[:i]), ",;")
+	return message, strings.ReplaceAll(strings.TrimSpace(e.Message[i+len(marker):]), "|", "\n")
 }
 
 // Throttled reports the gateway's rate-limit answer.

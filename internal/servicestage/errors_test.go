@@ -198,12 +198,19 @@ func TestAPIErrorCanonicalRequest(t *testing.T) {
 	if got := e.CanonicalRequest(); got != want {
 		t.Errorf("CanonicalRequest() =\n%s\nwant\n%s", got, want)
 	}
+	if msg, canonical := e.SplitCanonicalRequest(); canonical != want ||
+		msg != "Incorrect IAM authentication information: verify aksk signature fail, SignedHeaders: content-type;host;x-sdk-date" {
+		t.Errorf("SplitCanonicalRequest() = %q, %q", msg, canonical)
+	}
 	if !e.SignatureRejected() || e.NotFound() {
 		t.Errorf("SignatureRejected %v NotFound %v, want true false", e.SignatureRejected(), e.NotFound())
 	}
 	other := &APIError{StatusCode: 401, Code: "APIGW.0301", Message: "Incorrect IAM authentication information: token expires"}
 	if other.CanonicalRequest() != "" || other.SignatureRejected() {
 		t.Errorf("a token error has canonical request %q, signature rejected %v", other.CanonicalRequest(), other.SignatureRejected())
+	}
+	if msg, _ := other.SplitCanonicalRequest(); msg != other.Message {
+		t.Errorf("SplitCanonicalRequest() message %q, want the whole message", msg)
 	}
 }
 

@@ -19,6 +19,10 @@ type ReleasePlanSummary struct {
 	ExecuteTime Time   `json:"execute_time" doc:"Time of the last run, in milliseconds since the Unix epoch; null if never run."`
 }
 
+// ReleasePlanStatuses are the task statuses the API reference lists; others
+// may appear, and statuses are passed through unchanged, never checked.
+var ReleasePlanStatuses = []string{"CREATED", "SUCCESS", "FAILED", "PARTIALLY_FAILED", "ROLLBACK_SUCCEED", "ROLLBACK_FAILED", "ABORTED"}
+
 // ReleasePlanList is the answer of the list endpoint. The API documents no
 // paging: Count is the number of tasks it knows, which may exceed those sent.
 type ReleasePlanList struct {

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    servicestage = {
+      source = "f6c119bb/servicestage"
+    }
+  }
+}
+
 # Read one release task. project_id defaults to the provider's.
 data "servicestage_release_plan" "orders" {
   release_plan_id = "3f1c9a52-7b4e-4d2a-9c61-0e8d5b7a2f14"

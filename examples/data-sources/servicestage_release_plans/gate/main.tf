@@ -1,5 +1,8 @@
 # Deploy only after the newest orders-* release task has succeeded: find it by
-# name, check the task's status, then every component's deployment job.
+# name, wait for its components' deployment jobs, then check the task's status.
+# The details are read after the wait, by taking their ID from the deploy-info
+# data source: read alongside it, they would show the status from before the
+# release finished.
 data "servicestage_release_plans" "orders" {
   name_regex = "^orders-"
 
@@ -11,12 +14,17 @@ data "servicestage_release_plans" "orders" {
   }
 }
 
-data "servicestage_release_plan" "orders" {
-  release_plan_id = data.servicestage_release_plans.orders.ids[0]
+data "servicestage_release_plan_deploy_info" "orders" {
+  release_plan_id     = data.servicestage_release_plans.orders.ids[0]
+  wait_for_completion = true # poll until no deployment or rollback job is pending
+
+  timeouts = {
+    read = "30m"
+  }
 }
 
-data "servicestage_release_plan_deploy_info" "orders" {
-  release_plan_id = data.servicestage_release_plan.orders.id
+data "servicestage_release_plan" "orders" {
+  release_plan_id = data.servicestage_release_plan_deploy_info.orders.id
 }
 
 resource "terraform_data" "deploy" {
@@ -34,7 +42,7 @@ resource "terraform_data" "deploy" {
     }
     precondition {
       condition     = data.servicestage_release_plan_deploy_info.orders.all_succeeded
-      error_message = "Release task ${data.servicestage_release_plan.orders.name}: not every component was deployed; failed: ${coalesce(join(", ", data.servicestage_release_plan_deploy_info.orders.failed_components), "none, still running")}."
+      error_message = "Release task ${data.servicestage_release_plan.orders.name}: not every component was deployed; failed: ${join(", ", data.servicestage_release_plan_deploy_info.orders.failed_components)}."
     }
   }
 }

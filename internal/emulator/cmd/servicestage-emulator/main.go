@@ -47,8 +47,11 @@ func run(listen, urlFile, statsFile string, largeTaskComponents int) error {
 	httpSrv := &http.Server{Handler: srv, ConnState: srv.ConnState(), ReadHeaderTimeout: 10 * time.Second}
 
 	fmt.Printf("ServiceStage emulator at %s (IAM at %s/v3)\n", url, url)
-	fmt.Printf("  project %s, token %q, AK %s, user %s/%s in domain %s\n",
-		emulator.DemoProject, emulator.DemoToken, emulator.DemoAccessKey, emulator.DemoUser, emulator.DemoPassword, emulator.DemoDomain)
+	// The credentials are fakes that only this emulator knows: all of them are
+	// printed, secret key included, so that each way of authenticating can be tried.
+	fmt.Printf("  project %s\n", emulator.DemoProject)
+	fmt.Printf("  token %q, or AK %s with SK %s, or user %s/%s in domain %s\n",
+		emulator.DemoToken, emulator.DemoAccessKey, emulator.DemoSecretKey, emulator.DemoUser, emulator.DemoPassword, emulator.DemoDomain)
 	fmt.Println("  serves GET /v3/{project}/cas/release-plans, .../release-plans/{id} and .../release-plans/{id}/deploy-info")
 	fmt.Println("  release tasks:")
 	for _, t := range [][3]string{
