@@ -119,16 +119,10 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 	}
 	ctx, cancel = context.WithTimeout(ctx, timeout)
 
-	projectID := state.string("project_id")
-	if projectID == "" {
-		projectID = d.data.projectID
-	}
-	if projectID == "" && d.data.scopedProject != nil {
-		// A password token scoped by region works in that region's project.
-		if projectID, err = d.data.scopedProject(ctx); err != nil {
-			diags.Append(readErrorDiagnostic(err, d.subject(state, "")))
-			return r, cancel, false
-		}
+	projectID, err := d.data.project(ctx, state.string("project_id"))
+	if err != nil {
+		diags.Append(readErrorDiagnostic(err, d.subject(state, "")))
+		return r, cancel, false
 	}
 	if projectID == "" {
 		diags.AddAttributeError(path.Root("project_id"), "Missing project_id",

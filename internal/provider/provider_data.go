@@ -130,6 +130,21 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 	return data, diags
 }
 
+// project is the project to work in: the configured one, else the
+// provider's, else, for a password token scoped by region, that region's
+// project; "" when there is none.
+func (d *providerData) project(ctx context.Context, configured string) (string, error) {
+	switch {
+	case configured != "":
+		return configured, nil
+	case d.projectID != "":
+		return d.projectID, nil
+	case d.scopedProject != nil:
+		return d.scopedProject(ctx)
+	}
+	return "", nil
+}
+
 // maskSecrets makes every log line of ctx hide the given values, whatever
 // field or message they turn up in.
 func maskSecrets(ctx context.Context, secrets []string) context.Context {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -36,16 +37,41 @@ type releasingServer struct {
 	tfprotov6.ProviderServer
 }
 
-func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	rpcCtx, release := releasable(ctx)
-	defer release()
-	return s.ProviderServer.ValidateDataResourceConfig(rpcCtx, req)
+// The action RPCs are not in tfprotov6.ProviderServer yet: without these,
+// a wrapper hides them and Terraform reports "ValidateActionConfig Not
+// Implemented". An action runs once per invoke, so its context is kept.
+
+func (s releasingServer) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {
+	a, err := s.actions()
+	if err != nil {
+		return nil, err
+	}
+	return a.ValidateActionConfig(ctx, req)
 }
 
-func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	rpcCtx, release := releasable(ctx)
-	defer release()
-	return s.ProviderServer.ReadDataSource(rpcCtx, req)
+func (s releasingServer) PlanAction(ctx context.Context, req *tfprotov6.PlanActionRequest) (*tfprotov6.PlanActionResponse, error) {
+	a, err := s.actions()
+	if err != nil {
+		return nil, err
+	}
+	return a.PlanAction(ctx, req)
+}
+
+func (s releasingServer) InvokeAction(ctx context.Context, req *tfprotov6.InvokeActionRequest) (*tfprotov6.InvokeActionServerStream, error) {
+	a, err := s.actions()
+	if err != nil {
+		return nil, err
+	}
+	return a.InvokeAction(ctx, req)
+}
+
+// actions is the wrapped server's action RPCs, which the framework's has.
+func (s releasingServer) actions() (tfprotov6.ActionServer, error) {
+	a, ok := s.ProviderServer.(tfprotov6.ActionServer)
+	if !ok {
+		return nil, fmt.Errorf("the wrapped %T serves no actions; this is a bug in the provider", s.ProviderServer)
+	}
+	return a, nil
 }
 
 // releasableContext is its parent until released, and then an empty,
