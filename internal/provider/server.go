@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -28,8 +27,19 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 // serve a provider with their own timing through the same wrapper.
 func protocol6Server(newProvider func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(newProvider())()}
+		framework := providerserver.NewProtocol6(newProvider())()
+		actions, _ := framework.(tfprotov6.ActionServer) // The framework's server serves actions.
+		return actionServingServer{releasingServer{framework}, actions}
 	}
+}
+
+// actionServingServer adds the action RPCs, which tfprotov6.ProviderServer does
+// not include yet: without them a wrapper hides the framework's, and
+// Terraform reports "ValidateActionConfig Not Implemented". An action runs
+// once per invoke, so its context is passed as it is.
+type actionServingServer struct {
+	releasingServer
+	tfprotov6.ActionServer
 }
 
 // releasingServer wraps the two RPCs Terraform sends once per data source.
@@ -37,41 +47,16 @@ type releasingServer struct {
 	tfprotov6.ProviderServer
 }
 
-// The action RPCs are not in tfprotov6.ProviderServer yet: without these,
-// a wrapper hides them and Terraform reports "ValidateActionConfig Not
-// Implemented". An action runs once per invoke, so its context is kept.
-
-func (s releasingServer) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {
-	a, err := s.actions()
-	if err != nil {
-		return nil, err
-	}
-	return a.ValidateActionConfig(ctx, req)
+func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	rpcCtx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.ValidateDataResourceConfig(rpcCtx, req)
 }
 
-func (s releasingServer) PlanAction(ctx context.Context, req *tfprotov6.PlanActionRequest) (*tfprotov6.PlanActionResponse, error) {
-	a, err := s.actions()
-	if err != nil {
-		return nil, err
-	}
-	return a.PlanAction(ctx, req)
-}
-
-func (s releasingServer) InvokeAction(ctx context.Context, req *tfprotov6.InvokeActionRequest) (*tfprotov6.InvokeActionServerStream, error) {
-	a, err := s.actions()
-	if err != nil {
-		return nil, err
-	}
-	return a.InvokeAction(ctx, req)
-}
-
-// actions is the wrapped server's action RPCs, which the framework's has.
-func (s releasingServer) actions() (tfprotov6.ActionServer, error) {
-	a, ok := s.ProviderServer.(tfprotov6.ActionServer)
-	if !ok {
-		return nil, fmt.Errorf("the wrapped %T serves no actions; this is a bug in the provider", s.ProviderServer)
-	}
-	return a, nil
+func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	rpcCtx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.ReadDataSource(rpcCtx, req)
 }
 
 // releasableContext is its parent until released, and then an empty,
