@@ -203,15 +203,25 @@ func TestAccReleasePlanExecute_invoke(t *testing.T) {
 }
 
 // actionTerraform is the Terraform CLI under test, or skips when it has no
-// actions (older than 1.14, OpenTofu) or acceptance tests are off.
+// actions or acceptance tests are off.
 func actionTerraform(t *testing.T) string {
 	t.Helper()
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if os.Getenv("TF_ACC") == "" || tf == "" {
 		t.Skip("needs TF_ACC and TF_ACC_TERRAFORM_PATH")
 	}
+	if ok, why := cliHasActions(t, tf); !ok {
+		t.Skip(why)
+	}
+	return tf
+}
+
+// cliHasActions reports whether the CLI at tf has actions (Terraform 1.14
+// or later, not OpenTofu), and if not, why.
+func cliHasActions(t *testing.T, tf string) (bool, string) {
+	t.Helper()
 	if isOpenTofu() {
-		t.Skip("OpenTofu has no actions")
+		return false, "OpenTofu has no actions"
 	}
 	out, err := exec.CommandContext(t.Context(), tf, "version", "-json").Output()
 	if err != nil {
@@ -224,9 +234,9 @@ func actionTerraform(t *testing.T) string {
 		t.Fatalf("%s version -json: %v", tf, err)
 	}
 	if got, err := version.NewVersion(v.Version); err != nil || got.Core().LessThan(tfversion.Version1_14_0) {
-		t.Skipf("Terraform %s has no actions", v.Version)
+		return false, fmt.Sprintf("Terraform %s has no actions", v.Version)
 	}
-	return tf
+	return true, ""
 }
 
 // reattachEnv serves the provider in-process for the test's life and
