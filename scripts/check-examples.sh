@@ -28,14 +28,10 @@ export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION
 # Examples under examples/actions/ need a CLI with actions (Terraform >= 1.14;
 # OpenTofu has none): older CLIs check their formatting only.
 actions=0
-version_line="$("$TF" version | head -n1)"
-if [[ $version_line =~ ^Terraform\ v([0-9]+)\.([0-9]+) ]] &&
-  ((BASH_REMATCH[1] > 1 || (BASH_REMATCH[1] == 1 && BASH_REMATCH[2] >= 14))); then
-  actions=1
-fi
+if "$root/scripts/has-actions.sh" "$TF"; then actions=1; fi
 
 failed=0
-echo "check-examples: $version_line"
+echo "check-examples: $("$TF" version | head -n1)"
 if ! "$TF" fmt -check -recursive -diff -no-color examples; then
   echo "FAIL fmt: run '$TF fmt -recursive examples'"
   failed=1
