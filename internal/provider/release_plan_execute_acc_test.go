@@ -47,14 +47,13 @@ func isOpenTofu() bool {
 		strings.Contains(filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH")), "tofu")
 }
 
-// executeActionConfig is the action on testReleasePlan with extra lines in
-// its config block, and a terraform_data resource that triggers it.
-func executeActionConfig(url string, extra ...string) string {
+// executeActionConfig is the action on testReleasePlan and a
+// terraform_data resource that triggers it.
+func executeActionConfig(url string) string {
 	return tokenProvider(url) + fmt.Sprintf(`
 action "servicestage_release_plan_execute" "release" {
   config {
     release_plan_id = %q
-%s
   }
 }
 
@@ -67,7 +66,7 @@ resource "terraform_data" "release" {
     }
   }
 }
-`, testReleasePlan, strings.Join(extra, "\n"))
+`, testReleasePlan)
 }
 
 // expectExecutes fails the step unless the emulator saw n executes.

@@ -95,7 +95,7 @@ func invokeExecute(t *testing.T, url string, extra map[string]tftypes.Value) inv
 	for k, v := range extra {
 		set[k] = v
 	}
-	actions, ok := server.(tfprotov6.ProviderServerWithActions)
+	actions, ok := server.(tfprotov6.ActionServer)
 	if !ok {
 		t.Fatal("the served provider does not serve actions")
 	}
@@ -280,7 +280,7 @@ func TestReleasePlanExecute_notFound(t *testing.T) {
 func TestReleasePlanExecute_validation(t *testing.T) {
 	srv, url := newEmulator(t)
 	server := servedProvider(t, url)
-	actions, ok := server.(tfprotov6.ProviderServerWithActions)
+	actions, ok := server.(tfprotov6.ActionServer)
 	if !ok {
 		t.Fatal("the served provider does not serve actions")
 	}
