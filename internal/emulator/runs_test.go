@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -81,18 +82,6 @@ func jobStates(t *testing.T, base string) []string {
 	return states
 }
 
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // An execute moves execute_time on in the list and the details, and starts a
 // run whose jobs succeed one by one over reads; when it ends, the task's
 // status is the run's outcome.
@@ -112,7 +101,7 @@ func TestExecuteStartsARun(t *testing.T) {
 	for i, want := range [][]string{
 		{"RUNNING", "RUNNING"}, {"SUCCEEDED", "RUNNING"}, {"SUCCEEDED", "SUCCEEDED"}, {"SUCCEEDED", "SUCCEEDED"},
 	} {
-		if got := jobStates(t, base); !equalStrings(got, want) {
+		if got := jobStates(t, base); !slices.Equal(got, want) {
 			t.Errorf("read %d: jobs %v, want %v", i+1, got, want)
 		}
 		if d, _ := viewPlan(t, base); i < 2 && d.status != "RUNNING" {
@@ -129,7 +118,7 @@ func TestExecuteStartsARun(t *testing.T) {
 	if d, _ := viewPlan(t, base); d.executeTime <= details.executeTime || d.status != "RUNNING" {
 		t.Errorf("second run: %+v, want a later execute_time than %d and RUNNING", d, details.executeTime)
 	}
-	if got := jobStates(t, base); !equalStrings(got, []string{"RUNNING", "RUNNING"}) {
+	if got := jobStates(t, base); !slices.Equal(got, []string{"RUNNING", "RUNNING"}) {
 		t.Errorf("second run's first read: %v, want both RUNNING", got)
 	}
 }
@@ -175,7 +164,7 @@ func TestExecuteFailingRun(t *testing.T) {
 	for i, want := range [][]string{
 		{"RUNNING", "RUNNING"}, {"SUCCEEDED", "RUNNING"}, {"SUCCEEDED", "FAILED/RUNNING"}, {"SUCCEEDED", "FAILED/SUCCEEDED"},
 	} {
-		if got := jobStates(t, base); !equalStrings(got, want) {
+		if got := jobStates(t, base); !slices.Equal(got, want) {
 			t.Errorf("read %d: jobs %v, want %v", i+1, got, want)
 		}
 	}
@@ -191,7 +180,7 @@ func TestExecuteEndlessRun(t *testing.T) {
 	srv.SetRun(project, releasePlan, emulator.EndlessRun(time.Now(), emulator.Component{ID: "c1", Name: "api"}))
 	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)))
 	for i := range 5 {
-		if got := jobStates(t, base); !equalStrings(got, []string{"RUNNING"}) {
+		if got := jobStates(t, base); !slices.Equal(got, []string{"RUNNING"}) {
 			t.Errorf("read %d: %v, want RUNNING", i+1, got)
 		}
 	}

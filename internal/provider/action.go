@@ -53,16 +53,7 @@ func (a *providerAction) Metadata(_ context.Context, req action.MetadataRequest,
 }
 
 func (a *providerAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // Not configured yet: Terraform validates before it configures.
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	a.data = data
+	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // invocation is an invoke under way: its configuration, the project and ID
@@ -114,19 +105,8 @@ func (a *providerAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 // the invoke cannot go on. The caller must call cancel.
 func (a *providerAction) start(ctx context.Context, req action.InvokeRequest, diags *diag.Diagnostics) (inv *invocation, cancel context.CancelFunc, ok bool) {
 	cancel = func() {}
-	config, err := configValues(req.Config)
-	if err != nil {
-		diags.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
-		return nil, cancel, false
-	}
-	if a.data == nil {
-		diags.AddError("Provider not configured",
-			"The servicestage provider was not configured before this action. This is a bug in the provider; please report it.")
-		return nil, cancel, false
-	}
-	ctx = maskSecrets(ctx, a.data.secrets)
-	if a.data.incomplete != nil {
-		diags.Append(*a.data.incomplete)
+	ctx, config, ok := begin(ctx, req.Config, a.data, "action", diags)
+	if !ok {
 		return nil, cancel, false
 	}
 	timeout, err := invokeTimeout(ctx, a.schema, config)
@@ -157,19 +137,9 @@ func invokeTimeout(ctx context.Context, sch schema.Schema, config stateValues) (
 	if !ok {
 		return defaultInvokeTimeout, nil
 	}
-	v, err := attr.GetType().ValueFromTerraform(ctx, config["timeouts"])
-	if err != nil {
-		return 0, fmt.Errorf("reading timeouts: %w", err)
-	}
-	t, ok := v.(timeouts.Value)
-	if !ok {
-		return 0, fmt.Errorf("reading timeouts: got %T", v)
-	}
-	d, diags := t.Invoke(ctx, defaultInvokeTimeout)
-	if diags.HasError() {
-		return 0, fmt.Errorf("%s: %s", diags[0].Summary(), diags[0].Detail())
-	}
-	return d, nil
+	return configuredTimeout(ctx, attr.GetType(), config["timeouts"], func(t timeouts.Value) (time.Duration, diag.Diagnostics) {
+		return t.Invoke(ctx, defaultInvokeTimeout)
+	})
 }
 
 // actionError is a failure the action words itself.
