@@ -11,12 +11,15 @@ data "servicestage_release_plans" "orders" {
   }
 }
 
-data "servicestage_release_plan" "orders" {
+data "servicestage_release_plan_deploy_info" "orders" {
   release_plan_id = data.servicestage_release_plans.orders.ids[0]
+  # To wait for a release still running, add wait_for_completion = true: the
+  # details below are read after this, so their status is the outcome.
 }
 
-data "servicestage_release_plan_deploy_info" "orders" {
-  release_plan_id = data.servicestage_release_plan.orders.id
+# The ID comes from the deploy info, so the status is read after any wait.
+data "servicestage_release_plan" "orders" {
+  release_plan_id = data.servicestage_release_plan_deploy_info.orders.id
 }
 
 resource "terraform_data" "deploy" {
