@@ -72,6 +72,7 @@ func (s *Server) render(key taskKey) ([]byte, bool) {
 		}
 		return ReleasePlanListJSON(len(shown), shown...), true
 	case planDetails:
+		s.showLateRun(key.project, key.id)
 		if i := s.planIndex(key.project, key.id); i >= 0 {
 			p := plans[i]
 			p.Status = s.runStatus(key.project, p)

@@ -61,6 +61,10 @@ func runningComponent(c Component, start time.Time) Component {
 type Execute struct {
 	Acts   bool
 	Answer Step
+	// ShowAfter, when set, delays an acting execute's run to the
+	// ShowAfter-th read of the task's details after it, as a service that
+	// shows a new run late.
+	ShowAfter int
 }
 
 // Executes the emulator plays when no script is set.
@@ -72,6 +76,8 @@ type executions struct {
 	answers []Execute
 	run     *Run
 	count   int
+	// hidden counts down the details reads before a late run starts; 0 when none waits.
+	hidden int
 }
 
 // ScriptExecute sets the answers to execute of task id, one per request;
@@ -136,7 +142,10 @@ func (s *Server) serveExecute(w http.ResponseWriter, r *http.Request, key taskKe
 			ex = e.answers[min(e.count, len(e.answers)-1)]
 		}
 		e.count++
-		if ex.Acts {
+		switch {
+		case ex.Acts && ex.ShowAfter > 0:
+			e.hidden = ex.ShowAfter
+		case ex.Acts:
 			s.startRun(key, plan, e.run)
 		}
 	}
@@ -164,6 +173,21 @@ func (s *Server) planIndex(project, id string) int {
 		}
 	}
 	return -1
+}
+
+// showLateRun counts a read of task id's details and starts its late run
+// when the count runs out; the caller holds s.mu.
+func (s *Server) showLateRun(project, id string) {
+	key := taskKey{planExecute, project, id}
+	e := s.executions[key]
+	if e == nil || e.hidden == 0 {
+		return
+	}
+	if e.hidden--; e.hidden == 0 {
+		if plan := s.planIndex(project, id); plan >= 0 {
+			s.startRun(key, plan, e.run)
+		}
+	}
 }
 
 // startRun moves execute_time on, marks the task RUNNING and makes its

@@ -219,6 +219,21 @@ func TestExecuteAmbiguousFaults(t *testing.T) {
 	}
 }
 
+// A late run shows at the ShowAfter-th read of the details after execute.
+func TestExecuteLateRun(t *testing.T) {
+	srv, base := start(t)
+	lastRun := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
+	srv.AddReleasePlan(project, runPlan(lastRun))
+	srv.ScriptExecute(project, releasePlan, emulator.Execute{Acts: true, ShowAfter: 2})
+	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)))
+	if d, _ := viewPlan(t, base); d.executeTime != lastRun.UnixMilli() {
+		t.Errorf("first read after execute: execute_time %d, want the old %d", d.executeTime, lastRun.UnixMilli())
+	}
+	if d, _ := viewPlan(t, base); d.executeTime <= lastRun.UnixMilli() || d.status != "RUNNING" {
+		t.Errorf("second read after execute: %+v, want the new run", d)
+	}
+}
+
 // The demo's releasing task shows RUNNING until its deploy-info completes,
 // then SUCCESS, in the list and the details (issue 19, point 3).
 func TestSeededReleasingTaskStatusFollowsItsRun(t *testing.T) {

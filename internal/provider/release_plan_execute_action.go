@@ -241,7 +241,10 @@ func notResentError(task, projectID string, unknown *servicestage.OutcomeUnknown
 func runNotShownError(task string, before servicestage.Time, seen runPoll, err error) error {
 	detail := fmt.Sprintf("ServiceStage accepted the execute request of %s, but the task showed no new run: "+
 		"its execute_time was still %s after %d read(s)", task, formatMillis(before), seen.reads)
-	if err != nil {
+	switch {
+	case isTimeout(err):
+		detail += ", when timeouts.invoke ran out"
+	case err != nil:
 		detail += fmt.Sprintf(", until: %v", err)
 	}
 	if seen.lastErr != nil {

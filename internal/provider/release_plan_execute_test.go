@@ -237,6 +237,37 @@ func TestReleasePlanExecute_500WithoutActingIsNotResent(t *testing.T) {
 	}
 }
 
+// A run that shows late after an ambiguous answer is still found and
+// followed, within the few reads the action makes.
+func TestReleasePlanExecute_lateRunAfter502(t *testing.T) {
+	srv, url := executeEmulator(t)
+	srv.ScriptExecute(testProject, testReleasePlan,
+		emulator.Execute{Acts: true, ShowAfter: outcomePolls, Answer: emulator.Step{Status: http.StatusBadGateway}})
+	r := invokeExecute(t, url, nil)
+	if r.failure() != "" {
+		t.Fatalf("the invoke failed:\n%s", r.failure())
+	}
+	wantExecutes(t, srv, 1)
+	if n := srv.ReleasePlanReads(testProject, testReleasePlan); n != 1+outcomePolls {
+		t.Errorf("details read %d times, want %d", n, 1+outcomePolls)
+	}
+	wantInOrder(t, "progress", strings.Join(r.progress, "\n"), "started a run at", "succeeded")
+}
+
+// An accepted execute whose run never shows: at timeouts.invoke the action
+// fails saying so, and does not resend.
+func TestReleasePlanExecute_acceptedRunNeverShows(t *testing.T) {
+	srv, url := executeEmulator(t)
+	srv.ScriptExecute(testProject, testReleasePlan, emulator.Execute{Acts: true, ShowAfter: 1 << 30})
+	timeouts := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"invoke": tftypes.String}},
+		map[string]tftypes.Value{"invoke": tftypes.NewValue(tftypes.String, "1s")})
+	r := invokeExecute(t, url, map[string]tftypes.Value{"timeouts": timeouts})
+	wantExecutes(t, srv, 1)
+	wantInOrder(t, "failure", r.failure(), "Started run not seen",
+		"ServiceStage accepted the execute request", "its execute_time was still 2026-11-27T09:30:00Z",
+		"check the release task in the ServiceStage console before running this action again", "Raise timeouts.invoke")
+}
+
 // A release that outlasts timeouts.invoke: the failure names what is pending
 // and says the release goes on.
 func TestReleasePlanExecute_timeout(t *testing.T) {
