@@ -199,6 +199,16 @@ func TestAccReleasePlanExecute_invoke(t *testing.T) {
 	if n := srv.Executes(testProject, testReleasePlan); n != 3 {
 		t.Errorf("after the failed -invoke: %d execute request(s), want 3", n)
 	}
+
+	// A 500 without acting: the invoke fails, saying it did not resend.
+	srv.ScriptExecute(testProject, testReleasePlan, emulator.Execute{Answer: emulator.Step{Status: http.StatusInternalServerError}})
+	out = runTerraformFailing(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color",
+		"-invoke=action.servicestage_release_plan_execute.release")
+	wantInOrder(t, "unconfirmed invoke output", out, "The request is not resent.",
+		"Error: Release task run not confirmed; the request was not resent", "The request was NOT resent")
+	if n := srv.Executes(testProject, testReleasePlan); n != 4 {
+		t.Errorf("after the unconfirmed -invoke: %d execute request(s), want 4", n)
+	}
 }
 
 // actionTerraform is the Terraform CLI under test, or skips when it has no

@@ -63,11 +63,11 @@ func invokeReleasePlanExecute(inv *invocation) error {
 	var unknown *servicestage.OutcomeUnknownError
 	switch {
 	case errors.As(err, &unknown):
-		inv.progress("The answer to execute of %s was not a clear yes or no (%v); reading the task to learn whether a run began. The request is not resent.", task, unknown.Err)
+		inv.progress("The answer to execute of %s was not a clear yes or no (%s); reading the task to learn whether a run began. The request is not resent.", task, briefly(unknown.Err))
 		var seen runPoll
 		run, seen, err = pollNewRun(inv.ctx, inv.timing, details, before.ExecuteTime, outcomePolls)
 		if run == nil {
-			return notResentError(task, inv.projectID, unknown, before.ExecuteTime, seen, err)
+			return notResentError(task, unknown, before.ExecuteTime, seen, err)
 		}
 	case err != nil:
 		return needs(executePermission, err)
@@ -212,6 +212,19 @@ func withMessage(status, message string) string {
 // componentName names a component by its name, else its ID.
 func componentName(c *servicestage.Component) string { return cmp.Or(c.Name, c.ID, "(unnamed)") }
 
+// briefly names what went wrong with a request in a few words: its HTTP
+// status, or the innermost network error.
+func briefly(err error) string {
+	var apiErr *servicestage.APIError
+	if errors.As(err, &apiErr) {
+		return fmt.Sprintf("HTTP %d", apiErr.StatusCode)
+	}
+	for inner := errors.Unwrap(err); inner != nil; inner = errors.Unwrap(inner) {
+		err = inner
+	}
+	return err.Error()
+}
+
 // formatMillis shows an API time for people, in UTC.
 func formatMillis(t servicestage.Time) string {
 	if !t.Valid {
@@ -222,9 +235,9 @@ func formatMillis(t servicestage.Time) string {
 
 // notResentError is an execute whose outcome stayed unknown: no new run
 // showed, and the request was not sent again.
-func notResentError(task, projectID string, unknown *servicestage.OutcomeUnknownError, before servicestage.Time, seen runPoll, pollErr error) error {
+func notResentError(task string, unknown *servicestage.OutcomeUnknownError, before servicestage.Time, seen runPoll, pollErr error) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "The execute request of %s in project %q got no clear answer: %v.\n\n", task, projectID, unknown.Err)
+	fmt.Fprintf(&b, "ServiceStage gave no clear answer to the execute request of %s: %v.\n\n", task, unknown.Err)
 	b.WriteString("The request was NOT resent, so that the release cannot start twice. ")
 	fmt.Fprintf(&b, "The task shows no new run yet: its execute_time was still %s after %d read(s) of its details.", formatMillis(before), seen.reads)
 	if pollErr != nil {
