@@ -43,3 +43,14 @@ echo "==> $("$tf" version | head -n1): apply -auto-approve examples/demo against
 start=$SECONDS
 "$tf" -chdir="$work/config" apply -auto-approve -input=false -no-color
 echo "==> apply took $((SECONDS - start))s"
+
+# Starting a release needs actions (Terraform >= 1.14); other CLIs are told how.
+if scripts/has-actions.sh "$tf"; then
+  cp -R examples/actions/servicestage_release_plan_execute/demo "$work/action"
+  echo "==> starting a release with the action servicestage_release_plan_execute"
+  "$tf" -chdir="$work/action" apply -auto-approve -input=false -no-color
+else
+  echo "==> $("$tf" version | head -n1) has no actions: with Terraform >= 1.14 (TF=/path/to/terraform make demo),"
+  echo "    the demo also starts a release with the action servicestage_release_plan_execute"
+  echo "    (examples/actions/servicestage_release_plan_execute/demo)."
+fi
