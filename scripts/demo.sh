@@ -50,7 +50,20 @@ export TF_IN_AUTOMATION=1
 echo "==> $("$tf" version | head -n1): apply -auto-approve examples/demo against $HW_SERVICESTAGE_ENDPOINT"
 start=$SECONDS
 "$tf" -chdir="$demo/config" apply -auto-approve -input=false -no-color
-echo "==> apply took $((SECONDS - start))s; stopping the emulator"
+echo "==> apply took $((SECONDS - start))s"
+
+# Starting a release needs actions (Terraform >= 1.14); other CLIs are told how.
+rm -rf "$demo/action"
+if scripts/has-actions.sh "$tf"; then
+  cp -R examples/actions/servicestage_release_plan_execute/demo "$demo/action"
+  echo "==> starting a release with the action servicestage_release_plan_execute"
+  "$tf" -chdir="$demo/action" apply -auto-approve -input=false -no-color
+else
+  echo "==> $("$tf" version | head -n1) has no actions: with Terraform >= 1.14 (TF=/path/to/terraform make demo),"
+  echo "    the demo also starts a release with the action servicestage_release_plan_execute"
+  echo "    (examples/actions/servicestage_release_plan_execute/demo)."
+fi
+echo "==> stopping the emulator"
 cleanup
 emulator_pid=""
 
@@ -64,8 +77,9 @@ cat <<EOT
   export TF_CLI_CONFIG_FILE="\$PWD/.demo/cli.tfrc"
   export HW_SERVICESTAGE_ENDPOINT=http://127.0.0.1:8080
   export HW_PROJECT_ID=$HW_PROJECT_ID HW_AUTH_TOKEN=$HW_AUTH_TOKEN
-  # 3. Plan or apply the demo's configuration:
+  # 3. Plan or apply the demo's configuration, and (Terraform >= 1.14) start a release:
   $tf -chdir=.demo/config apply
+  $tf -chdir=.demo/action apply
 
 ==> Then try, in .demo/config/main.tf or the environment:
   - name_regex = "^billing-" in data "servicestage_release_plans" "orders": the postcondition's message;

@@ -34,6 +34,12 @@ if [[ -z "${TF:-}" ]]; then
   fi
 fi
 
+# The action pages need the action schemas, which only a CLI with actions prints.
+if ! "$root/scripts/has-actions.sh" "$TF"; then
+  echo "docs.sh: $("$TF" version | head -n1) has no actions, so it cannot print their schemas: set TF to Terraform >= 1.14" >&2
+  exit 1
+fi
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

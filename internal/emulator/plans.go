@@ -65,12 +65,18 @@ func (s *Server) render(key taskKey) ([]byte, bool) {
 	plans := s.plans[key.project]
 	switch key.ep {
 	case planList:
-		return ReleasePlanListJSON(len(plans), plans...), true
+		shown := make([]ReleasePlan, len(plans))
+		for i, p := range plans {
+			shown[i] = p
+			shown[i].Status = s.runStatus(key.project, p)
+		}
+		return ReleasePlanListJSON(len(shown), shown...), true
 	case planDetails:
-		for _, p := range plans {
-			if p.ID == key.id {
-				return ReleasePlanJSON(p), true
-			}
+		s.showLateRun(key.project, key.id)
+		if i := s.planIndex(key.project, key.id); i >= 0 {
+			p := plans[i]
+			p.Status = s.runStatus(key.project, p)
+			return ReleasePlanJSON(p), true
 		}
 	}
 	return nil, false

@@ -39,7 +39,7 @@ const DemoReleaseDuration = 6 * time.Second
 // SeedDemo adds credentials for every authentication method and five
 // realistic release tasks: one finished, one failed and rolled back, one
 // still releasing (its deploy-info finishes DemoReleaseDuration after its
-// first read; list and details keep saying RUNNING), one draft never
+// first read; list and details say RUNNING until then, SUCCESS after), one draft never
 // executed, and the API reference's example. Each is in the list and has
 // details whose components are its deploy-info components.
 //

@@ -28,7 +28,7 @@ type Request struct {
 }
 
 // Server emulates ServiceStage's release-task APIs (list, details,
-// deploy-info) and IAM's token API.
+// deploy-info, execute) and IAM's token API.
 type Server struct {
 	// Now is the clock used for signatures and tokens; tests may replace it.
 	Now func() time.Time
@@ -37,11 +37,13 @@ type Server struct {
 	projects map[string]bool
 	tasks    map[taskKey]*task
 	plans    map[string][]ReleasePlan
-	tokens   map[string]issuedToken
-	keys     map[string]AccessKey
-	users    map[string]User
-	regions  map[string]string
-	requests []Request
+	// executions are the execute scripts and counts, by planExecute key.
+	executions map[taskKey]*executions
+	tokens     map[string]issuedToken
+	keys       map[string]AccessKey
+	users      map[string]User
+	regions    map[string]string
+	requests   []Request
 
 	tokensIssued atomic.Int64
 	connections  atomic.Int64
@@ -50,14 +52,15 @@ type Server struct {
 // New returns an empty emulator: add projects, credentials and tasks to it.
 func New() *Server {
 	return &Server{
-		Now:      time.Now,
-		projects: map[string]bool{},
-		tasks:    map[taskKey]*task{},
-		plans:    map[string][]ReleasePlan{},
-		tokens:   map[string]issuedToken{},
-		keys:     map[string]AccessKey{},
-		users:    map[string]User{},
-		regions:  map[string]string{},
+		Now:        time.Now,
+		projects:   map[string]bool{},
+		tasks:      map[taskKey]*task{},
+		plans:      map[string][]ReleasePlan{},
+		executions: map[taskKey]*executions{},
+		tokens:     map[string]issuedToken{},
+		keys:       map[string]AccessKey{},
+		users:      map[string]User{},
+		regions:    map[string]string{},
 	}
 }
 
@@ -65,26 +68,28 @@ func New() *Server {
 // 2 (when present) the release task ID. Segments are matched on the escaped
 // path, so an encoded "/" can never pass for a separator.
 var routes = []struct {
-	path *regexp.Regexp
-	ep   endpoint
+	path   *regexp.Regexp
+	ep     endpoint
+	method string
 }{
-	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans$`), planList},
-	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)$`), planDetails},
-	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/deploy-info$`), deployInfo},
+	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans$`), planList, http.MethodGet},
+	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)$`), planDetails, http.MethodGet},
+	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/deploy-info$`), deployInfo, http.MethodGet},
+	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/execute$`), planExecute, http.MethodPost},
 }
 
-// route finds the endpoint an escaped path names.
-func route(escapedPath string) (taskKey, bool) {
+// route finds the endpoint an escaped path names, and the method it takes.
+func route(escapedPath string) (taskKey, string, bool) {
 	for _, rt := range routes {
 		if m := rt.path.FindStringSubmatch(escapedPath); m != nil {
 			key := taskKey{ep: rt.ep, project: m[1]}
 			if len(m) > 2 {
 				key.id = m[2]
 			}
-			return key, true
+			return key, rt.method, true
 		}
 	}
-	return taskKey{}, false
+	return taskKey{}, "", false
 }
 
 // ServeHTTP routes to IAM or ServiceStage.
@@ -100,12 +105,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveIAMTokens(rec, r)
 		return
 	}
-	key, ok := route(r.URL.EscapedPath())
+	key, method, ok := route(r.URL.EscapedPath())
 	if !ok {
 		writeError(rec, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment")
 		return
 	}
-	if r.Method != http.MethodGet {
+	if r.Method != method {
 		writeError(rec, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment")
 		return
 	}
@@ -114,6 +119,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	auth = kind
+	if key.ep == planExecute {
+		s.serveExecute(rec, r, key)
+		return
+	}
 	s.serve(rec, r, key)
 }
 

@@ -45,6 +45,7 @@ const (
 	deployInfo  endpoint = iota // GET .../release-plans/{id}/deploy-info
 	planDetails                 // GET .../release-plans/{id}
 	planList                    // GET .../release-plans
+	planExecute                 // POST .../release-plans/{id}/execute
 )
 
 // taskKey names what one read asks for; id is "" for the list.
@@ -121,9 +122,7 @@ func (t *task) next(now time.Time) Step {
 // serve answers a read after the checks every ServiceStage endpoint makes,
 // in this order: Content-Type, project, then the task itself.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, key taskKey) {
-	// The reference marks Content-Type mandatory even on these GETs.
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		writeError(w, http.StatusBadRequest, "SVCSTG.00100400", "Invalid request: the Content-Type header must be application/json")
+	if !checkContentType(w, r) {
 		return
 	}
 	s.mu.Lock()
@@ -145,6 +144,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, key taskKey) {
 	default:
 		s.answer(w, r, st)
 	}
+}
+
+// checkContentType answers 400 unless the request says it is JSON: the
+// reference marks Content-Type mandatory even on the GETs.
+func checkContentType(w http.ResponseWriter, r *http.Request) bool {
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		writeError(w, http.StatusBadRequest, "SVCSTG.00100400", "Invalid request: the Content-Type header must be application/json")
+		return false
+	}
+	return true
 }
 
 // nextAnswer is the step for this read of key: the script's, or else the

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"time"
 
@@ -54,16 +53,7 @@ func (d *dataSource) Metadata(_ context.Context, req datasource.MetadataRequest,
 }
 
 func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // Not configured yet: Terraform validates before it configures.
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -99,19 +89,8 @@ type reading struct {
 // why the read cannot go on. The caller must call cancel.
 func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (r *reading, cancel context.CancelFunc, ok bool) {
 	cancel = func() {}
-	state, err := configValues(config)
-	if err != nil {
-		diags.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
-		return r, cancel, false
-	}
-	if d.data == nil {
-		diags.AddError("Provider not configured",
-			"The servicestage provider was not configured before this read. This is a bug in the provider; please report it.")
-		return r, cancel, false
-	}
-	ctx = maskSecrets(ctx, d.data.secrets)
-	if d.data.incomplete != nil {
-		diags.Append(*d.data.incomplete)
+	ctx, state, ok := begin(ctx, config, d.data, "read", diags)
+	if !ok {
 		return r, cancel, false
 	}
 	timeout, err := state.readTimeout(ctx, d.schema, defaultReadTimeout)
@@ -121,16 +100,10 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 	}
 	ctx, cancel = context.WithTimeout(ctx, timeout)
 
-	projectID := state.string("project_id")
-	if projectID == "" {
-		projectID = d.data.projectID
-	}
-	if projectID == "" && d.data.scopedProject != nil {
-		// A password token scoped by region works in that region's project.
-		if projectID, err = d.data.scopedProject(ctx); err != nil {
-			diags.Append(readErrorDiagnostic(err, d.subject(state, "")))
-			return r, cancel, false
-		}
+	projectID, err := d.data.project(ctx, state.string("project_id"))
+	if err != nil {
+		diags.Append(readErrorDiagnostic(err, d.subject(state, "")))
+		return r, cancel, false
 	}
 	if projectID == "" {
 		diags.AddAttributeError(path.Root("project_id"), "Missing project_id",

@@ -46,10 +46,14 @@ func TestAccExamples(t *testing.T) {
 		"TF_IN_AUTOMATION=1",
 	)
 
+	actions, why := cliHasActions(t, tf)
 	for _, dir := range dirs {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
+			if !actions && strings.HasPrefix(filepath.ToSlash(rel), "examples/actions/") {
+				t.Skip(why)
+			}
 			// Each directory gets its own data directory, which also keeps
 			// .terraform (installed modules) out of the source tree.
 			dataDir := filepath.Join(t.TempDir(), "data")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -15,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-var _ provider.Provider = (*servicestageProvider)(nil)
+var _ provider.ProviderWithActions = (*servicestageProvider)(nil)
 
 // servicestageProvider is one provider instance; Terraform makes one per
 // provider block (alias) in a configuration.
@@ -136,4 +137,12 @@ func (p *servicestageProvider) DataSources(context.Context) []func() datasource.
 
 func (p *servicestageProvider) Resources(context.Context) []func() resource.Resource {
 	return nil
+}
+
+// Actions need Terraform 1.14 or later; older CLIs and OpenTofu never ask
+// for them, so declaring them changes nothing for configurations without one.
+func (p *servicestageProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		newReleasePlanExecuteAction,
+	}
 }

@@ -270,6 +270,7 @@ func (p *servicestageProvider) Configure(ctx context.Context, req provider.Confi
 		"project_id":  s.projectID,
 	})
 	resp.DataSourceData = data
+	resp.ActionData = data
 }
 
 // newHTTPClientFor wraps the shared transport in a client; a client is cheap,

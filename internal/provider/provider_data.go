@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
@@ -128,6 +130,58 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 		return nil, diags
 	}
 	return data, diags
+}
+
+// configuredData is the provider data handed to a data source's or an
+// action's Configure; nil before the provider is configured.
+func configuredData(given any, diags *diag.Diagnostics) *providerData {
+	if given == nil {
+		return nil // Not configured yet: Terraform validates before it configures.
+	}
+	data, ok := given.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", given))
+	}
+	return data
+}
+
+// begin does what every read and invoke does first: it takes the
+// configuration's values and checks that the provider is configured and
+// can make requests. ok is false when diags says why not; what names the
+// caller ("read", "action") for a provider bug.
+func begin(ctx context.Context, config tfsdk.Config, data *providerData, what string, diags *diag.Diagnostics) (context.Context, stateValues, bool) {
+	values, err := configValues(config)
+	if err != nil {
+		diags.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
+		return ctx, nil, false
+	}
+	if data == nil {
+		diags.AddError("Provider not configured",
+			"The servicestage provider was not configured before this "+what+". This is a bug in the provider; please report it.")
+		return ctx, nil, false
+	}
+	ctx = maskSecrets(ctx, data.secrets)
+	if data.incomplete != nil {
+		diags.Append(*data.incomplete)
+		return ctx, nil, false
+	}
+	return ctx, values, true
+}
+
+// project is the project to work in: the configured one, else the
+// provider's, else, for a password token scoped by region, that region's
+// project; "" when there is none.
+func (d *providerData) project(ctx context.Context, configured string) (string, error) {
+	switch {
+	case configured != "":
+		return configured, nil
+	case d.projectID != "":
+		return d.projectID, nil
+	case d.scopedProject != nil:
+		return d.scopedProject(ctx)
+	}
+	return "", nil
 }
 
 // maskSecrets makes every log line of ctx hide the given values, whatever

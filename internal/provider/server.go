@@ -27,8 +27,19 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 // serve a provider with their own timing through the same wrapper.
 func protocol6Server(newProvider func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(newProvider())()}
+		framework := providerserver.NewProtocol6(newProvider())()
+		actions, _ := framework.(tfprotov6.ActionServer) // The framework's server serves actions.
+		return actionServingServer{releasingServer{framework}, actions}
 	}
+}
+
+// actionServingServer adds the action RPCs, which tfprotov6.ProviderServer does
+// not include yet: without them a wrapper hides the framework's, and
+// Terraform reports "ValidateActionConfig Not Implemented". An action runs
+// once per invoke, so its context is passed as it is.
+type actionServingServer struct {
+	releasingServer
+	tfprotov6.ActionServer
 }
 
 // releasingServer wraps the two RPCs Terraform sends once per data source.

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -75,15 +77,23 @@ func (s stateValues) readTimeout(ctx context.Context, sch schema.Schema, fallbac
 	if !ok {
 		return fallback, nil
 	}
-	v, err := attr.GetType().ValueFromTerraform(ctx, s["timeouts"])
+	return configuredTimeout(ctx, attr.GetType(), s["timeouts"], func(t timeouts.Value) (time.Duration, diag.Diagnostics) {
+		return t.Read(ctx, fallback)
+	})
+}
+
+// configuredTimeout reads a timeouts attribute of type typ from its value
+// raw, and returns what get (the timeouts package's Read or Invoke) makes of it.
+func configuredTimeout[V any](ctx context.Context, typ attr.Type, raw tftypes.Value, get func(V) (time.Duration, diag.Diagnostics)) (time.Duration, error) {
+	v, err := typ.ValueFromTerraform(ctx, raw)
 	if err != nil {
 		return 0, fmt.Errorf("reading timeouts: %w", err)
 	}
-	t, ok := v.(timeouts.Value)
+	t, ok := v.(V)
 	if !ok {
 		return 0, fmt.Errorf("reading timeouts: got %T", v)
 	}
-	d, diags := t.Read(ctx, fallback)
+	d, diags := get(t)
 	if diags.HasError() {
 		return 0, fmt.Errorf("%s: %s", diags[0].Summary(), diags[0].Detail())
 	}

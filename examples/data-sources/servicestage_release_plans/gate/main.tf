@@ -23,6 +23,7 @@ data "servicestage_release_plan_deploy_info" "orders" {
   }
 }
 
+# The ID comes from the deploy info, so the status is read after the wait.
 data "servicestage_release_plan" "orders" {
   release_plan_id = data.servicestage_release_plan_deploy_info.orders.id
 }

@@ -1,0 +1,317 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+)
+
+// executePermission is the IAM action of the execute request.
+const executePermission = "servicestage::createReleasePlan"
+
+// outcomePolls is how many reads of the details an execute whose outcome is
+// unknown makes to learn whether a run began: the service may show it late.
+const outcomePolls = 4
+
+// releasePlanExecute is the action's definition, built once: each RPC gets a copy.
+var releasePlanExecute = providerAction{
+	typeNameSuffix: "_release_plan_execute",
+	starts:         oneReleaseTask,
+	readPermission: "servicestage::getReleasePlan",
+	invoke:         invokeReleasePlanExecute,
+	schema: schema.Schema{
+		MarkdownDescription: "Starts a run of a ServiceStage release task " +
+			"(`POST /v3/{project_id}/cas/release-plans/{release_plan_id}/execute`) and, unless `wait = false`, " +
+			"waits for it, reporting each component's job as it changes. Needs Terraform 1.14 or later. " +
+			"The start request is never sent twice: when its outcome is unknown, the action reads the task to " +
+			"learn whether a run began, and follows that run or fails without resending.",
+		Attributes: map[string]schema.Attribute{
+			"release_plan_id": idArgument("ID of the release task (release plan) to run."),
+			"project_id":      actionProjectID("Project of the release task."),
+			"wait": waitArgument("Wait until every component's deployment (and rollback) job has ended, " +
+				"and fail unless every deployment succeeded."),
+			"timeouts": invokeTimeouts("Bounds the whole invoke, the wait included, as a duration such as `\"30m\"` or `\"2h\"`. Default `30m`. " +
+				"When it runs out, the release goes on in ServiceStage."),
+		},
+	},
+}
+
+func newReleasePlanExecuteAction() action.Action { return releasePlanExecute.instance() }
+
+// invokeReleasePlanExecute starts a run and, with wait, follows it to its end.
+func invokeReleasePlanExecute(inv *invocation) error {
+	details := func(ctx context.Context) (*servicestage.ReleasePlan, error) {
+		return inv.client.GetReleasePlan(ctx, inv.projectID, inv.id)
+	}
+	before, err := details(inv.ctx)
+	if err != nil {
+		return err
+	}
+	task := releaseTaskName(before, inv.id)
+
+	var run *servicestage.ReleasePlan
+	err = inv.client.ExecuteReleasePlan(inv.ctx, inv.projectID, inv.id)
+	var unknown *servicestage.OutcomeUnknownError
+	switch {
+	case errors.As(err, &unknown):
+		inv.progress("The answer to execute of %s was not a clear yes or no (%s); reading the task to learn whether a run began. The request is not resent.", task, briefly(unknown.Err))
+		var seen runPoll
+		run, seen, err = pollNewRun(inv.ctx, inv.timing, details, before.ExecuteTime, outcomePolls)
+		if run == nil {
+			return notResentError(task, unknown, before.ExecuteTime, seen, err)
+		}
+	case err != nil:
+		return needs(executePermission, err)
+	}
+
+	if !inv.wait() {
+		inv.progress("Started a run of %s; not waiting for it (wait = false).", task)
+		return nil
+	}
+	if run == nil {
+		var seen runPoll
+		if run, seen, err = pollNewRun(inv.ctx, inv.timing, details, before.ExecuteTime, 0); run == nil {
+			return runNotShownError(task, before.ExecuteTime, seen, err)
+		}
+	}
+	started := formatMillis(run.ExecuteTime)
+	inv.progress("%s started a run at %s (%d component(s)).", upperFirst(task), started, len(run.Components))
+
+	goesOn := fmt.Sprintf("The run started at %s goes on in ServiceStage: follow it in the console.", started)
+	info, err := followRun(inv)
+	var waitErr *waitError
+	switch {
+	case errors.As(err, &waitErr):
+		return runWaitError(waitErr, task, started, goesOn)
+	case err != nil:
+		return &startedError{err: err, note: goesOn}
+	case !info.AllSucceeded():
+		return runFailedError(info, task, started)
+	}
+	inv.progress("%s: the run started at %s succeeded: all %d component(s) deployed.", upperFirst(task), started, len(info.Components))
+	return nil
+}
+
+// releaseTaskName names a task in messages: release task "name" (id).
+func releaseTaskName(p *servicestage.ReleasePlan, id string) string {
+	if p.Name == "" || p.Name == id {
+		return fmt.Sprintf("release task %q", id)
+	}
+	return fmt.Sprintf("release task %q (%s)", p.Name, id)
+}
+
+// runPoll is what pollNewRun saw: its reads, and the last error it rode out.
+type runPoll struct {
+	reads   int
+	lastErr error
+}
+
+// pollNewRun reads the details until execute_time moves on from before,
+// and returns them. It makes at most maxReads reads (0: until ctx ends),
+// riding out errors that may pass; run is nil when no new run showed, and
+// err is then why the polling stopped early, if it did.
+func pollNewRun(ctx context.Context, t timing, details func(context.Context) (*servicestage.ReleasePlan, error),
+	before servicestage.Time, maxReads int,
+) (run *servicestage.ReleasePlan, seen runPoll, err error) {
+	interval := min(t.pollInitial, t.pollMax)
+	for {
+		plan, err := details(ctx)
+		seen.reads++
+		switch {
+		case err != nil && (ctx.Err() != nil || !mayPass(err)):
+			return nil, seen, err
+		case err != nil:
+			seen.lastErr = err
+		case movedOn(plan.ExecuteTime, before):
+			return plan, seen, nil
+		}
+		if maxReads > 0 && seen.reads >= maxReads {
+			return nil, seen, nil
+		}
+		timer := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, seen, context.Cause(ctx)
+		case <-timer.C:
+		}
+		interval = nextPollInterval(interval, t.pollMax)
+	}
+}
+
+// movedOn reports an execute_time later than before: a new run.
+func movedOn(now, before servicestage.Time) bool {
+	return now.Valid && (!before.Valid || now.Value > before.Value)
+}
+
+// followRun polls the deploy info until the run completes (wait.go's
+// rules), reporting each component whose job or rollback job changed.
+func followRun(inv *invocation) (*servicestage.DeployInfo, error) {
+	last := map[string]*servicestage.Component{}
+	fetch := func(ctx context.Context) (*servicestage.DeployInfo, error) {
+		info, err := inv.client.GetDeployInfo(ctx, inv.projectID, inv.id)
+		if err == nil {
+			for _, line := range jobChanges(last, info) {
+				inv.progress("%s", line)
+			}
+		}
+		return info, err
+	}
+	return waitForCompletion(inv.ctx, fetch, inv.timing.pollInitial, inv.timing.pollMax)
+}
+
+// jobChanges describes each component whose job_status or
+// rollback_job_status differs from last, and records the new ones in last.
+func jobChanges(last map[string]*servicestage.Component, info *servicestage.DeployInfo) []string {
+	done := 0
+	for _, c := range info.Components {
+		if !c.Pending() {
+			done++
+		}
+	}
+	var lines []string
+	for i, c := range info.Components {
+		key := cmp.Or(c.ID, c.Name, fmt.Sprint(i))
+		before := last[key]
+		if before == nil {
+			before = &servicestage.Component{}
+		}
+		var changes []string
+		if c.JobStatus != before.JobStatus && c.JobStatus != "" {
+			changes = append(changes, "job_status "+c.JobStatus+withMessage(c.JobStatus, c.FailMessage))
+		}
+		if c.RollbackJobStatus != before.RollbackJobStatus && c.RollbackJobStatus != "" {
+			changes = append(changes, "rollback_job_status "+c.RollbackJobStatus+withMessage(c.RollbackJobStatus, c.RollbackFailMessage))
+		}
+		if len(changes) > 0 {
+			lines = append(lines, fmt.Sprintf("%s: %s (%d of %d component(s) done)",
+				componentName(c), strings.Join(changes, ", "), done, len(info.Components)))
+		}
+		last[key] = c
+	}
+	return lines
+}
+
+// withMessage adds a failed job's message.
+func withMessage(status, message string) string {
+	if status == servicestage.JobFailed && message != "" {
+		return ": " + message
+	}
+	return ""
+}
+
+// componentName names a component by its name, else its ID.
+func componentName(c *servicestage.Component) string { return cmp.Or(c.Name, c.ID, "(unnamed)") }
+
+// briefly names what went wrong with a request in a few words: its HTTP
+// status, or the innermost network error.
+func briefly(err error) string {
+	var apiErr *servicestage.APIError
+	if errors.As(err, &apiErr) {
+		return fmt.Sprintf("HTTP %d", apiErr.StatusCode)
+	}
+	for inner := errors.Unwrap(err); inner != nil; inner = errors.Unwrap(inner) {
+		err = inner
+	}
+	return err.Error()
+}
+
+// formatMillis shows an API time for people, in UTC.
+func formatMillis(t servicestage.Time) string {
+	if !t.Valid {
+		return "(never)"
+	}
+	return time.UnixMilli(t.Value).UTC().Format(time.RFC3339)
+}
+
+// notResentError is an execute whose outcome stayed unknown: no new run
+// showed, and the request was not sent again.
+func notResentError(task string, unknown *servicestage.OutcomeUnknownError, before servicestage.Time, seen runPoll, pollErr error) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ServiceStage gave no clear answer to the execute request of %s: %v.\n\n", task, unknown.Err)
+	b.WriteString("The request was NOT resent, so that the release cannot start twice. ")
+	fmt.Fprintf(&b, "The task shows no new run yet: its execute_time was still %s after %d read(s) of its details.", formatMillis(before), seen.reads)
+	if pollErr != nil {
+		fmt.Fprintf(&b, " Reading it stopped on: %v.", pollErr)
+	} else if seen.lastErr != nil {
+		fmt.Fprintf(&b, " The last read failed: %v.", seen.lastErr)
+	}
+	b.WriteString("\n\nCheck the release task in the ServiceStage console before running this action again: " +
+		"the run may still show up there.")
+	return &actionError{summary: "Release task run not confirmed; the request was not resent", detail: b.String()}
+}
+
+// runNotShownError is an accepted execute whose run never showed in the details.
+func runNotShownError(task string, before servicestage.Time, seen runPoll, err error) error {
+	detail := fmt.Sprintf("ServiceStage accepted the execute request of %s, but the task showed no new run: "+
+		"its execute_time was still %s after %d read(s)", task, formatMillis(before), seen.reads)
+	switch {
+	case isTimeout(err):
+		detail += ", when timeouts.invoke ran out"
+	case err != nil:
+		detail += fmt.Sprintf(", until: %v", err)
+	}
+	if seen.lastErr != nil {
+		detail += fmt.Sprintf(". The last error ridden out: %v", seen.lastErr)
+	}
+	detail += ".\n\nThe run may still start: check the release task in the ServiceStage console before running this action again."
+	if isTimeout(err) {
+		detail += " Raise timeouts.invoke if the service is slow to start runs."
+	}
+	return &actionError{summary: "Started run not seen", detail: detail}
+}
+
+// runWaitError is a follow that timeouts.invoke or a cancel cut short.
+func runWaitError(w *waitError, task, started, goesOn string) error {
+	subject := fmt.Sprintf("the run of %s started at %s", task, started)
+	if isCancelled(w) {
+		return &actionError{summary: "Wait for the release cancelled",
+			detail: upperFirst(w.message(subject)) + "\n\nStopping Terraform does not stop the release. " + goesOn}
+	}
+	return &actionError{summary: "Timed out waiting for the release",
+		detail: upperFirst(w.message(subject)) + "\n\n" + goesOn + " Raise timeouts.invoke if releases need longer."}
+}
+
+// runFailedError names each component that did not succeed, with its messages.
+func runFailedError(info *servicestage.DeployInfo, task, started string) error {
+	var b strings.Builder
+	if len(info.Components) == 0 {
+		fmt.Fprintf(&b, "The run of %s started at %s has no components: nothing was deployed.", task, started)
+		return &actionError{summary: "Release failed", detail: b.String()}
+	}
+	failed := 0
+	for _, c := range info.Components {
+		if c.JobStatus != servicestage.JobSucceeded {
+			failed++
+		}
+	}
+	fmt.Fprintf(&b, "The run of %s started at %s ended with %d of %d component(s) not deployed:", task, started, failed, len(info.Components))
+	for _, c := range info.Components {
+		if c.JobStatus == servicestage.JobSucceeded && c.RollbackJobStatus == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "\n  - %s: job_status %s", componentName(c), orDash(c.JobStatus))
+		if c.Status != "" {
+			fmt.Fprintf(&b, " (status %s)", c.Status)
+		}
+		if c.FailMessage != "" {
+			fmt.Fprintf(&b, ": %s", c.FailMessage)
+		}
+		if c.RollbackJobStatus != "" {
+			fmt.Fprintf(&b, "; rollback_job_status %s", c.RollbackJobStatus)
+			if c.RollbackFailMessage != "" {
+				fmt.Fprintf(&b, ": %s", c.RollbackFailMessage)
+			}
+		}
+	}
+	b.WriteString("\n\nSee the release task in the ServiceStage console, or read servicestage_release_plan_deploy_info, for each job.")
+	return &actionError{summary: "Release failed", detail: b.String()}
+}
