@@ -303,7 +303,7 @@ func TestReleasePlanExecute_notFound(t *testing.T) {
 	srv, url := newEmulator(t)
 	r := invokeExecute(t, url, nil)
 	wantExecutes(t, srv, 0)
-	wantInOrder(t, "failure", r.failure(), "Release task not found", testReleasePlan, testProject)
+	wantInOrder(t, "failure", r.failure(), "Not found in ServiceStage", "Release task", testReleasePlan, "was not found in project", testProject)
 }
 
 // The wrapper forwards validation: an ID that is no path segment is refused
