@@ -298,7 +298,7 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 			b.Run(fmt.Sprintf("stage=%s/components=%d", stage, n), func(b *testing.B) {
 				body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
 				r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", token: testToken})
-				config, err := configValues(r.config)
+				config, err := configValues(r.config.Raw)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -316,8 +316,7 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 					if !withState {
 						continue
 					}
-					state := r.state
-					if err := values.save(&state, r.ds.schema.Type().TerraformType(context.Background())); err != nil {
+					if _, err := values.value(r.ds.schema.Type().TerraformType(context.Background())); err != nil {
 						b.Fatal(err)
 					}
 				}

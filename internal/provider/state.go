@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -24,9 +23,9 @@ type stateValues map[string]tftypes.Value
 // configValues reads the configuration of a data source into a map of its
 // own: As hands back the configuration's map itself, which the framework
 // still reads after Read.
-func configValues(config tfsdk.Config) (stateValues, error) {
+func configValues(config tftypes.Value) (stateValues, error) {
 	var values map[string]tftypes.Value
-	if err := config.Raw.As(&values); err != nil {
+	if err := config.As(&values); err != nil {
 		return nil, fmt.Errorf("reading the configuration: %w", err)
 	}
 	return maps.Clone(values), nil
@@ -90,8 +89,8 @@ func (s stateValues) readTimeout(ctx context.Context, sch schema.Schema, fallbac
 	return d, nil
 }
 
-// save writes the values as the state of a data source of schema type typ.
-func (s stateValues) save(state *tfsdk.State, typ tftypes.Type) (err error) {
+// value is the values as the state of a data source of schema type typ.
+func (s stateValues) value(typ tftypes.Type) (v tftypes.Value, err error) {
 	// tftypes.NewValue panics on a value that does not fit its type, which
 	// only a schema out of step with the values set can cause.
 	defer func() {
@@ -99,6 +98,5 @@ func (s stateValues) save(state *tfsdk.State, typ tftypes.Type) (err error) {
 			err = fmt.Errorf("building the state: %v", r)
 		}
 	}()
-	state.Raw = tftypes.NewValue(typ, map[string]tftypes.Value(s))
-	return nil
+	return tftypes.NewValue(typ, map[string]tftypes.Value(s)), nil
 }
