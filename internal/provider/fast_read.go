@@ -165,7 +165,7 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 		state = config // The framework's state starts as the configuration, and keeps it.
 	}
 	resp = &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(ctx, diags)}
-	dv, err := tfprotov6.NewDynamicValue(ds.tfType, state)
+	dv, err := dynamicValue(ds.tfType, state)
 	if err != nil {
 		// toproto6.DynamicValue's words.
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
