@@ -36,11 +36,11 @@ type fastReader struct {
 	inflight map[*int]context.CancelFunc
 }
 
-// fastDataSource is one data source fastRead serves: its definition, copied
-// for each read as the framework's factory would, and its protocol type.
+// fastDataSource is one data source fastRead serves: the provider's factory
+// for it, called for each read as the framework does, and its protocol type.
 type fastDataSource struct {
-	definition dataSource
-	tfType     tftypes.Type
+	newDataSource func() datasource.DataSource
+	tfType        tftypes.Type
 }
 
 // configureOutcome is what Configure handed the data sources.
@@ -91,7 +91,7 @@ func (f *fastReader) servedDataSources() map[string]fastDataSource {
 		if sr.Diagnostics.HasError() || !passesDoNothing(ctx, sr.Schema) {
 			continue
 		}
-		served[md.TypeName] = fastDataSource{definition: *d, tfType: sr.Schema.Type().TerraformType(ctx)}
+		served[md.TypeName] = fastDataSource{newDataSource: newDataSource, tfType: sr.Schema.Type().TerraformType(ctx)}
 	}
 	return served
 }
@@ -145,6 +145,10 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 	if !ok || configured == nil || configured.deferred {
 		return nil, false
 	}
+	d, ok := ds.newDataSource().(*dataSource)
+	if !ok {
+		return nil, false
+	}
 	config, err := req.Config.Unmarshal(ds.tfType)
 	if err != nil {
 		return nil, false
@@ -154,7 +158,6 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 
 	// fwserver.ReadDataSource: a fresh data source, configured, then read.
 	// Its Configure's warnings are dropped there, as here.
-	d := ds.definition
 	var configuredResp datasource.ConfigureResponse
 	d.Configure(ctx, datasource.ConfigureRequest{ProviderData: configured.data}, &configuredResp)
 	if configuredResp.Diagnostics.HasError() {
