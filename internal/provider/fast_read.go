@@ -258,7 +258,7 @@ func attributePath(ctx context.Context, p path.Path) (*tftypes.AttributePath, er
 		case path.PathStepElementKeyString:
 			steps = append(steps, tftypes.ElementKeyString(string(step)))
 		case path.PathStepElementKeyValue:
-			v, err := step.Value.ToTerraformValue(ctx)
+			v, err := step.ToTerraformValue(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("unable to convert attr.Value (%s) to tftypes.Value: %w", step.Value.String(), err)
 			}

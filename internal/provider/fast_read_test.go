@@ -298,18 +298,24 @@ func listOfSemantic() attr.Type { return types.ListType{ElemType: semanticType{}
 // assertion: without them Terraform reports "Provider ValidateActionConfig
 // Not Implemented" for a provider with actions.
 func TestServedProviderForwardsActions(t *testing.T) {
+	// These are tfprotov6.ProviderServerWithActions and its siblings, which
+	// tf6server asserts, spelled without their deprecated names.
+	type withActions interface {
+		tfprotov6.ProviderServer
+		tfprotov6.ActionServer
+	}
 	server := NewProtocol6Server("test")()
-	actions, ok := server.(tfprotov6.ProviderServerWithActions)
+	actions, ok := server.(withActions)
 	if !ok {
-		t.Fatal("the served provider does not implement tfprotov6.ProviderServerWithActions")
+		t.Fatal("the served provider does not implement tfprotov6.ActionServer")
 	}
-	if _, ok := server.(tfprotov6.ProviderServerWithListResource); !ok {
-		t.Error("the served provider does not implement tfprotov6.ProviderServerWithListResource")
+	if _, ok := server.(tfprotov6.ListResourceServer); !ok {
+		t.Error("the served provider does not implement tfprotov6.ListResourceServer")
 	}
-	if _, ok := server.(tfprotov6.ProviderServerWithStateStores); !ok {
-		t.Error("the served provider does not implement tfprotov6.ProviderServerWithStateStores")
+	if _, ok := server.(tfprotov6.StateStoreServer); !ok {
+		t.Error("the served provider does not implement tfprotov6.StateStoreServer")
 	}
-	framework := providerserver.NewProtocol6(New("test")())().(tfprotov6.ProviderServerWithActions)
+	framework := providerserver.NewProtocol6(New("test")())().(withActions)
 	ctx := context.Background()
 	// The framework's answer for an action the provider does not have: the
 	// served provider must give the same one, not an unimplemented error.
