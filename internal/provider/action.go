@@ -105,7 +105,7 @@ func (a *providerAction) Invoke(ctx context.Context, req action.InvokeRequest, r
 // the invoke cannot go on. The caller must call cancel.
 func (a *providerAction) start(ctx context.Context, req action.InvokeRequest, diags *diag.Diagnostics) (inv *invocation, cancel context.CancelFunc, ok bool) {
 	cancel = func() {}
-	ctx, config, ok := begin(ctx, req.Config, a.data, "action", diags)
+	ctx, config, ok := begin(ctx, req.Config.Raw, a.data, "action", diags)
 	if !ok {
 		return nil, cancel, false
 	}

@@ -26,11 +26,11 @@ func deployInfoState(t *testing.T, info *servicestage.DeployInfo) tfsdk.State {
 		values[name] = tftypes.NewValue(typ, nil)
 	}
 	setAPI(values, deployInfoObject, info)
-	state := tfsdk.State{Schema: ds.schema}
-	if err := values.save(&state, ds.schema.Type().TerraformType(context.Background())); err != nil {
+	raw, err := values.value(ds.schema.Type().TerraformType(context.Background()))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return state
+	return tfsdk.State{Schema: ds.schema, Raw: raw}
 }
 
 // The protocol values the builder makes read back through the framework as

@@ -88,12 +88,18 @@ const benchTask = "3f1c9a52-7b4e-4d2a-9c61-0e8d5b7a2f14"
 // components to every test credential. It returns the emulator and its URL.
 func startBenchEmulator(b *testing.B) (*emulator.Server, string) {
 	b.Helper()
+	return startBenchEmulatorWith(b, benchComponentCount)
+}
+
+// startBenchEmulatorWith is startBenchEmulator with a task of n components.
+func startBenchEmulatorWith(b *testing.B, n int) (*emulator.Server, string) {
+	b.Helper()
 	srv := emulator.New()
 	srv.AddProject(testProject)
 	srv.AddToken(testToken, testProject, time.Now().Add(24*time.Hour))
 	srv.AddAccessKey(emulator.AccessKey{AccessKey: testAccessKey, SecretKey: testSecretKey})
 	srv.AddUser(emulator.User{Name: testUser, Password: testPassword, Domain: testDomain})
-	body := emulator.DeployInfoJSON(benchTask, benchComponents(benchComponentCount)...)
+	body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
 	srv.AddTask(testProject, benchTask, emulator.Step{Body: body})
 	ts := srv.Start()
 	b.Cleanup(ts.Close)
@@ -206,12 +212,31 @@ func benchmarkReadPath(b *testing.B, s settings) {
 // BenchmarkDataSourceRPCs is what Terraform asks of the provider for each
 // data source of a plan, through the same server main.go serves:
 // ValidateDataResourceConfig, then ReadDataSource, with token
-// authentication. It includes the framework's own work, which a plan pays
-// per data source too.
+// authentication, for tasks of 1, 5 and 500 components. It includes the
+// framework's own work, which a plan pays per data source too.
+// server=framework is the served provider with every read left to the
+// framework (the server before fastRead), side by side with server=served.
 func BenchmarkDataSourceRPCs(b *testing.B) {
+	servers := map[string]func() tfprotov6.ProviderServer{
+		"served": NewProtocol6Server("bench"),
+		"framework": func() tfprotov6.ProviderServer {
+			s := NewProtocol6Server("bench")().(releasingServer)
+			s.fast = nil
+			return s
+		},
+	}
+	for _, n := range []int{1, 5, 500} {
+		for _, name := range []string{"framework", "served"} {
+			b.Run(fmt.Sprintf("components=%d/server=%s", n, name), func(b *testing.B) {
+				benchmarkDataSourceRPCs(b, servers[name](), n)
+			})
+		}
+	}
+}
+
+func benchmarkDataSourceRPCs(b *testing.B, server tfprotov6.ProviderServer, components int) {
 	ctx := context.Background()
-	_, url := startBenchEmulator(b)
-	server := NewProtocol6Server("bench")()
+	_, url := startBenchEmulatorWith(b, components)
 	config := configuredServer(b, server, url)
 	b.ReportAllocs()
 	cpu := cpuTime()
@@ -298,7 +323,7 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 			b.Run(fmt.Sprintf("stage=%s/components=%d", stage, n), func(b *testing.B) {
 				body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
 				r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", token: testToken})
-				config, err := configValues(r.config)
+				config, err := configValues(r.config.Raw)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -316,8 +341,7 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 					if !withState {
 						continue
 					}
-					state := r.state
-					if err := values.save(&state, r.ds.schema.Type().TerraformType(context.Background())); err != nil {
+					if _, err := values.value(r.ds.schema.Type().TerraformType(context.Background())); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -11,8 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
@@ -57,21 +57,34 @@ func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureReques
 }
 
 func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	r, cancel, ok := d.startRead(ctx, req.Config, &resp.Diagnostics)
+	state, diags := d.read(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.State.Raw = state
+	}
+}
+
+// read is what Read does, from the configuration to the state, so that the
+// served provider can also call it without the framework (fastRead): state
+// is meaningful only when diags has no error, and Read then stores it.
+func (d *dataSource) read(ctx context.Context, config tftypes.Value) (state tftypes.Value, diags diag.Diagnostics) {
+	r, cancel, ok := d.startRead(ctx, config, &diags)
 	defer cancel()
 	if !ok {
-		return
+		return state, diags
 	}
-	if err := d.readInto(r, &resp.Diagnostics); err != nil {
-		resp.Diagnostics.Append(readErrorDiagnostic(err, d.subject(r.state, r.projectID)))
+	if err := d.readInto(r, &diags); err != nil {
+		diags.Append(readErrorDiagnostic(err, d.subject(r.state, r.projectID)))
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return state, diags
 	}
 	// The configuration has the schema's type, which is the state's.
-	if err := r.state.save(&resp.State, req.Config.Raw.Type()); err != nil {
-		resp.Diagnostics.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
+	state, err := r.state.value(config.Type())
+	if err != nil {
+		diags.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
 	}
+	return state, diags
 }
 
 // reading is a read under way: its configuration, the project it reads from
@@ -87,7 +100,7 @@ type reading struct {
 
 // startRead does what every read does first; ok is false when diags says
 // why the read cannot go on. The caller must call cancel.
-func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (r *reading, cancel context.CancelFunc, ok bool) {
+func (d *dataSource) startRead(ctx context.Context, config tftypes.Value, diags *diag.Diagnostics) (r *reading, cancel context.CancelFunc, ok bool) {
 	cancel = func() {}
 	ctx, state, ok := begin(ctx, config, d.data, "read", diags)
 	if !ok {

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -23,6 +24,9 @@ var _ provider.ProviderWithActions = (*servicestageProvider)(nil)
 type servicestageProvider struct {
 	version string
 	timing  timing
+	// configured is what the last Configure handed the data sources, for
+	// the served provider's own ReadDataSource (fastRead).
+	configured atomic.Pointer[configureOutcome]
 }
 
 // New returns the provider factory for providerserver.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
@@ -150,7 +150,7 @@ func configuredData(given any, diags *diag.Diagnostics) *providerData {
 // configuration's values and checks that the provider is configured and
 // can make requests. ok is false when diags says why not; what names the
 // caller ("read", "action") for a provider bug.
-func begin(ctx context.Context, config tfsdk.Config, data *providerData, what string, diags *diag.Diagnostics) (context.Context, stateValues, bool) {
+func begin(ctx context.Context, config tftypes.Value, data *providerData, what string, diags *diag.Diagnostics) (context.Context, stateValues, bool) {
 	values, err := configValues(config)
 	if err != nil {
 		diags.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")

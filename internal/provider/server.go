@@ -11,14 +11,20 @@ import (
 )
 
 // NewProtocol6Server is providerserver.NewProtocol6 for this provider, with
-// one fix for a plan of hundreds of data sources: it hands the framework a
-// context that lets go of the RPC's own context once the RPC returns.
+// two fixes for a plan of hundreds of data sources (DESIGN.md):
 //
-// terraform-plugin-framework keeps the cancel func of every RPC's context
-// until StopProvider, which Terraform sends only on Ctrl-C, and so each RPC's
-// whole context chain (loggers, gRPC stream) for the life of the provider
-// (DESIGN.md). Cancellation and StopProvider work as before. Drop this once
-// TestReleasingServerLetsGoOfRPCContexts says the framework lets go itself.
+//   - it hands the framework a context that lets go of the RPC's own context
+//     once the RPC returns. terraform-plugin-framework keeps the cancel func
+//     of every RPC's context until StopProvider, which Terraform sends only
+//     on Ctrl-C, and so each RPC's whole context chain (loggers, gRPC
+//     stream) for the life of the provider. Drop this once
+//     TestReleasingServerLetsGoOfRPCContexts says the framework lets go itself.
+//   - it answers ReadDataSource itself (fastRead) for the data sources whose
+//     schema leaves the framework's per-value passes nothing to do.
+//     TestFastReadIsTheFrameworkRead holds the answers byte for byte equal.
+//
+// Every other RPC, actions, list resources and state stores included, is the
+// framework's.
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return protocol6Server(New(version))
 }
@@ -27,36 +33,50 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 // serve a provider with their own timing through the same wrapper.
 func protocol6Server(newProvider func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		framework := providerserver.NewProtocol6(newProvider())()
-		actions, _ := framework.(tfprotov6.ActionServer) // The framework's server serves actions.
-		return actionServingServer{releasingServer{framework}, actions}
+		p := newProvider()
+		fw, ok := providerserver.NewProtocol6(p)().(frameworkServer)
+		if !ok {
+			panic("provider: the framework's server no longer implements every RPC of terraform-plugin-go")
+		}
+		return releasingServer{frameworkServer: fw, fast: newFastReader(p)}
 	}
 }
 
-// actionServingServer adds the action RPCs, which tfprotov6.ProviderServer does
-// not include yet: without them a wrapper hides the framework's, and
-// Terraform reports "ValidateActionConfig Not Implemented". An action runs
-// once per invoke, so its context is passed as it is.
-type actionServingServer struct {
-	releasingServer
+// frameworkServer is every RPC terraform-plugin-go defines, the ones outside
+// tfprotov6.ProviderServer included: tf6server finds those by type
+// assertion, so a wrapper that dropped them would answer "not implemented".
+type frameworkServer interface {
+	tfprotov6.ProviderServer
 	tfprotov6.ActionServer
+	tfprotov6.ListResourceServer
+	tfprotov6.StateStoreServer
 }
 
-// releasingServer wraps the two RPCs Terraform sends once per data source.
+// releasingServer wraps the two RPCs Terraform sends once per data source,
+// and StopProvider, which must also cancel the reads fastRead serves.
 type releasingServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
+	fast *fastReader // nil: every read is the framework's
 }
 
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
 	rpcCtx, release := releasable(ctx)
 	defer release()
-	return s.ProviderServer.ValidateDataResourceConfig(rpcCtx, req)
+	return s.frameworkServer.ValidateDataResourceConfig(rpcCtx, req)
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	rpcCtx, release := releasable(ctx)
 	defer release()
-	return s.ProviderServer.ReadDataSource(rpcCtx, req)
+	if resp, ok := s.fast.read(rpcCtx, req); ok {
+		return resp, nil
+	}
+	return s.frameworkServer.ReadDataSource(rpcCtx, req)
+}
+
+func (s releasingServer) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	s.fast.stop()
+	return s.frameworkServer.StopProvider(ctx, req)
 }
 
 // releasableContext is its parent until released, and then an empty,

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -26,9 +25,9 @@ type stateValues map[string]tftypes.Value
 // configValues reads the configuration of a data source into a map of its
 // own: As hands back the configuration's map itself, which the framework
 // still reads after Read.
-func configValues(config tfsdk.Config) (stateValues, error) {
+func configValues(config tftypes.Value) (stateValues, error) {
 	var values map[string]tftypes.Value
-	if err := config.Raw.As(&values); err != nil {
+	if err := config.As(&values); err != nil {
 		return nil, fmt.Errorf("reading the configuration: %w", err)
 	}
 	return maps.Clone(values), nil
@@ -100,8 +99,8 @@ func configuredTimeout[V any](ctx context.Context, typ attr.Type, raw tftypes.Va
 	return d, nil
 }
 
-// save writes the values as the state of a data source of schema type typ.
-func (s stateValues) save(state *tfsdk.State, typ tftypes.Type) (err error) {
+// value is the values as the state of a data source of schema type typ.
+func (s stateValues) value(typ tftypes.Type) (v tftypes.Value, err error) {
 	// tftypes.NewValue panics on a value that does not fit its type, which
 	// only a schema out of step with the values set can cause.
 	defer func() {
@@ -109,6 +108,5 @@ func (s stateValues) save(state *tfsdk.State, typ tftypes.Type) (err error) {
 			err = fmt.Errorf("building the state: %v", r)
 		}
 	}()
-	state.Raw = tftypes.NewValue(typ, map[string]tftypes.Value(s))
-	return nil
+	return tftypes.NewValue(typ, map[string]tftypes.Value(s)), nil
 }
