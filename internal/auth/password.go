@@ -41,8 +41,8 @@ type PasswordConfig struct {
 	// Do sends the token request with the client, repeating it while that
 	// may help (a 429, a 5xx, a network failure that may pass); it returns
 	// the last answer. Nil means one attempt with HTTPClient.
-	Do func(*http.Client, *http.Request) (*http.Response, error)
-	UserAgent  string
+	Do        func(*http.Client, *http.Request) (*http.Response, error)
+	UserAgent string
 	// Now defaults to time.Now; tests inject a clock to exercise expiry.
 	Now func() time.Time
 }

@@ -114,7 +114,9 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 			UserAgent:  ua,
 			Do:         servicestage.Repeating(s.maxRetries, t.retryWaitMin, t.retryWaitMax),
 		})
-		authenticate = func(next http.RoundTripper) http.RoundTripper { return &auth.TokenTransport{Source: source, Base: next} }
+		authenticate = func(next http.RoundTripper) http.RoundTripper {
+			return &auth.TokenTransport{Source: source, Base: next}
+		}
 		if scoped, ok := source.(auth.ProjectScoped); ok && s.projectID == "" {
 			data.scopedProject = scoped.ProjectID
 		}

@@ -116,7 +116,9 @@ type throttledTransport struct {
 }
 
 // waiter is what the throttle needs of a *rate.Limiter.
-type waiter interface{ Wait(ctx context.Context) error }
+type waiter interface {
+	Wait(ctx context.Context) error
+}
 
 // newLimiter allows a burst of one so the rate holds from the first request.
 func newLimiter(perSecond float64) *rate.Limiter {
