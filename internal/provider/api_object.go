@@ -57,6 +57,7 @@ func newAPIObject[T any]() *apiObject { return apiObjectOf(reflect.TypeFor[T]())
 
 func apiObjectOf(t reflect.Type) *apiObject {
 	o := &apiObject{attrTypes: map[string]attr.Type{}}
+	seen := map[string]bool{}
 	for _, f := range reflect.VisibleFields(t) {
 		jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if f.Anonymous || !f.IsExported() || jsonName == "" || jsonName == "-" {
@@ -79,6 +80,10 @@ func apiObjectOf(t reflect.Type) *apiObject {
 		default:
 			panic(fmt.Sprintf("provider: %s.%s has type %s, which has no attribute type", t, f.Name, f.Type))
 		}
+		if seen[af.name] {
+			panic(fmt.Sprintf("provider: %s.%s is attribute %q, which another field already is", t, f.Name, af.name))
+		}
+		seen[af.name] = true
 		o.fields = append(o.fields, af)
 	}
 	o.tfType, _ = o.objectType().TerraformType(context.Background()).(tftypes.Object)
@@ -113,8 +118,8 @@ func (o *apiObject) listAttribute(doc string) schema.ListNestedAttribute {
 }
 
 // setValues puts the values of v's fields into values: "" and unset numbers
-// become null, as the contract's mapping rules say.
-func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value) {
+// become null, as the contract's mapping rules say. where names v in errors.
+func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value, where string) error {
 	for _, f := range o.fields {
 		fv := v.FieldByIndex(f.index)
 		switch f.kind {
@@ -128,25 +133,47 @@ func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value) 
 				}
 			}
 		case listField:
-			values[f.name] = f.elem.listValue(fv)
+			list, err := f.elem.listValue(fv, joinPath(where, f.name))
+			if err != nil {
+				return err
+			}
+			values[f.name] = list
 		}
 	}
+	return nil
 }
 
-// listValue converts a slice of pointers to these objects; never null.
-func (o *apiObject) listValue(slice reflect.Value) tftypes.Value {
+// listValue converts a slice of pointers to these objects; never null. A
+// null element is an error naming it: the API sent null where the contract
+// expects an object.
+func (o *apiObject) listValue(slice reflect.Value, where string) (tftypes.Value, error) {
 	elems := make([]tftypes.Value, slice.Len())
 	for i := range elems {
+		elem := slice.Index(i)
+		at := fmt.Sprintf("%s[%d]", where, i)
+		if elem.IsNil() {
+			return tftypes.Value{}, fmt.Errorf("the answer has null at %s, where an object is expected", at)
+		}
 		values := make(map[string]tftypes.Value, len(o.fields))
-		o.setValues(values, slice.Index(i).Elem())
+		if err := o.setValues(values, elem.Elem(), at); err != nil {
+			return tftypes.Value{}, err
+		}
 		elems[i] = tftypes.NewValue(o.tfType, values)
 	}
-	return tftypes.NewValue(tftypes.List{ElementType: o.tfType}, elems)
+	return tftypes.NewValue(tftypes.List{ElementType: o.tfType}, elems), nil
 }
 
-// listOf converts a slice of API objects of this type.
-func listOf[T any](o *apiObject, items []*T) tftypes.Value {
-	return o.listValue(reflect.ValueOf(items))
+// listOf converts a slice of API objects of this type; name is the
+// attribute it fills, for errors.
+func listOf[T any](o *apiObject, name string, items []*T) (tftypes.Value, error) {
+	return o.listValue(reflect.ValueOf(items), name)
+}
+
+func joinPath(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
 }
 
 // optionalString is null for "", which the API uses for "not set".

@@ -29,16 +29,18 @@ var releasePlans = dataSource{
 			"timeouts":   readOnceTimeouts,
 			"name": schema.StringAttribute{
 				Optional:            true,
+				Validators:          []validator.String{nonEmptyFilter()},
 				MarkdownDescription: "Only the task with exactly this name.",
 			},
 			"name_regex": schema.StringAttribute{
 				Optional:   true,
-				Validators: []validator.String{validRegexp()},
+				Validators: []validator.String{nonEmptyFilter(), validRegexp()},
 				MarkdownDescription: "Only tasks whose name matches this [RE2](https://github.com/google/re2/wiki/Syntax) " +
 					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function.",
 			},
 			"status": schema.StringAttribute{
 				Optional:            true,
+				Validators:          []validator.String{nonEmptyFilter()},
 				MarkdownDescription: "Only tasks with exactly this status, e.g. `SUCCESS` or `FAILED`.",
 			},
 			"id": schema.StringAttribute{
@@ -74,13 +76,20 @@ func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
 			fmt.Sprintf("ServiceStage counts %d release tasks in project %q but sent %d; the API documents no paging, "+
 				"so release_plans holds only those sent.", count, r.projectID, len(list.ReleasePlans)))
 	}
+	if i := slices.Index(list.ReleasePlans, nil); i >= 0 {
+		return unexpectedNull("release task list", fmt.Errorf("the answer has null at release_plans[%d], where an object is expected", i))
+	}
 	matches := filterReleasePlans(list.ReleasePlans, r.state.string("name"), nameRegex, r.state.string("status"))
 	ids := make([]string, len(matches))
 	for i, p := range matches {
 		ids[i] = p.ID
 	}
+	plans, err := listOf(releasePlanSummaryObject, "release_plans", matches)
+	if err != nil {
+		return unexpectedNull("release task list", err)
+	}
 	r.state.setString("id", r.projectID)
-	r.state["release_plans"] = listOf(releasePlanSummaryObject, matches)
+	r.state["release_plans"] = plans
 	r.state.setStrings("ids", ids)
 	return nil
 }
