@@ -118,7 +118,9 @@ func TestEmptyFiltersAreErrors(t *testing.T) {
 // ties by id; filters combine with AND.
 func TestReleasePlanListOrder(t *testing.T) {
 	t.Parallel()
-	at := func(ms int64) servicestage.Time { return servicestage.Time{Int64: servicestage.Int64{Value: ms, Valid: true}} }
+	at := func(ms int64) servicestage.Time {
+		return servicestage.Time{Int64: servicestage.Int64{Value: ms, Valid: true}}
+	}
 	plan := func(id, name, status string, created servicestage.Time) *servicestage.ReleasePlanSummary {
 		return &servicestage.ReleasePlanSummary{ID: id, Name: name, Status: status, CreateTime: created}
 	}
