@@ -30,18 +30,18 @@ var releasePlans = dataSource{
 			"name": schema.StringAttribute{
 				Optional:            true,
 				Validators:          []validator.String{nonEmptyFilter()},
-				MarkdownDescription: "Only the task with exactly this name.",
+				MarkdownDescription: "Only the task with exactly this name. Not empty: omit it to list every task.",
 			},
 			"name_regex": schema.StringAttribute{
 				Optional:   true,
 				Validators: []validator.String{nonEmptyFilter(), validRegexp()},
 				MarkdownDescription: "Only tasks whose name matches this [RE2](https://github.com/google/re2/wiki/Syntax) " +
-					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function.",
+					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function. Not empty: omit it to list every task.",
 			},
 			"status": schema.StringAttribute{
 				Optional:            true,
 				Validators:          []validator.String{nonEmptyFilter()},
-				MarkdownDescription: "Only tasks with exactly this status, e.g. `SUCCESS` or `FAILED`.",
+				MarkdownDescription: "Only tasks with exactly this status, e.g. `SUCCESS` or `FAILED`. Not empty: omit it to list every task.",
 			},
 			"id": schema.StringAttribute{
 				Computed:            true,
