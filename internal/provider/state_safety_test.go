@@ -153,3 +153,20 @@ func TestReleasePlanListOrder(t *testing.T) {
 		}
 	}
 }
+
+// Errors about the host say where it came from when endpoint is not set.
+func TestEndpointFrom(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		s    settings
+		want string
+	}{
+		{settings{endpoint: "https://x", region: "ap-southeast-3"}, ""},
+		{settings{region: "ap-southeast-3"}, `region "ap-southeast-3"`},
+		{settings{region: "eu-west-101", cloud: "example.eu"}, `region "eu-west-101" and cloud "example.eu"`},
+	} {
+		if got := tt.s.endpointFrom(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.s, got, tt.want)
+		}
+	}
+}
