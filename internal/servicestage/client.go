@@ -258,6 +258,15 @@ func (c *Client) transportError(ctx context.Context, op string, p *retryPolicy, 
 		return fmt.Errorf("%s: the client-side limit max_requests_per_second would give the next request its turn only "+
 			"after timeouts.read ends: %w", op, err)
 	}
+	var unsent interface {
+		error
+		NotSent() bool
+	}
+	if errors.As(err, &unsent) {
+		// No credential could be made (IAM's trouble): nothing went to the
+		// endpoint, so the endpoint is not what to check.
+		return fmt.Errorf("%s: %w", op, unsent)
+	}
 	if CertificateError(err) {
 		return fmt.Errorf("%s: the TLS certificate of %s is not trusted: %w", op, c.endpoint.Host, err)
 	}

@@ -388,6 +388,41 @@ func TestIAMTroubleIsRetried(t *testing.T) {
 	}
 }
 
+// IAM failing after its retries is told as IAM's trouble: not the endpoint's,
+// not the password's, and not retried again by the read around it.
+func TestIAMTroubleBlamesIAM(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var iamCalls int
+	iam := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		iamCalls++
+		mu.Unlock()
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(iam.Close)
+	r := newRecorder(t, ok200)
+	source := auth.NewPasswordTokenSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
+		ProjectID: testProject, Do: Repeating(2, time.Millisecond, 2*time.Millisecond)})
+	c := newTestClient(t, r, func(cfg *Config) {
+		cfg.HTTPClient = &http.Client{Transport: &auth.TokenTransport{Source: source, Base: http.DefaultTransport}}
+	})
+	_, err := c.GetDeployInfo(t.Context(), testProject, testTask)
+	var iamErr *auth.IAMError
+	if !errors.As(err, &iamErr) || !MayPass(err) {
+		t.Fatalf("got %v, want an IAMError that may pass", err)
+	}
+	for _, never := range []string{"check endpoint", "check user_name", "no answer from"} {
+		if strings.Contains(err.Error(), never) {
+			t.Errorf("error %q says %q", err, never)
+		}
+	}
+	if iamCalls != 3 || r.count() != 0 {
+		t.Errorf("%d IAM calls and %d ServiceStage calls, want 3 (max_retries 2) and 0", iamCalls, r.count())
+	}
+}
+
 // A 307 from auth_url never carries the password to the other host.
 func TestIAMRedirectIsRefused(t *testing.T) {
 	t.Parallel()
