@@ -239,11 +239,15 @@ func newRetryClient(hc *http.Client, maxRetries int, p *retryPolicy) *retryableh
 	}
 }
 
+// SendFunc sends a request with a client and returns the answer, whose
+// body the caller closes.
+type SendFunc func(*http.Client, *http.Request) (*http.Response, error)
+
 // Repeating returns a Do for requests that are safe to repeat, such as IAM
 // token requests: it sends req with hc under the same policy as reads and
 // returns the last answer, or the error of the last attempt. Zero waits
 // mean the defaults of Config.
-func Repeating(maxRetries int, waitMin, waitMax time.Duration) func(*http.Client, *http.Request) (*http.Response, error) {
+func Repeating(maxRetries int, waitMin, waitMax time.Duration) SendFunc {
 	waitMin = cmp.Or(waitMin, defaultRetryWaitMin)
 	waitMax = max(cmp.Or(waitMax, defaultRetryWaitMax), waitMin)
 	return func(hc *http.Client, req *http.Request) (*http.Response, error) {
