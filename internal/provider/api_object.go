@@ -30,7 +30,7 @@ type apiField struct {
 	name, doc string
 	index     []int
 	kind      fieldKind
-	elem      *apiObject // the element of a list
+	elem      *apiObject // the element of a list, or the nested object
 }
 
 type fieldKind int
@@ -39,6 +39,7 @@ const (
 	stringField fieldKind = iota
 	int64Field
 	listField
+	objectField
 )
 
 // quotedValue is a value in single quotes in a doc tag: no space inside, so
@@ -77,6 +78,9 @@ func apiObjectOf(t reflect.Type) *apiObject {
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Pointer:
 			af.kind, af.elem = listField, apiObjectOf(f.Type.Elem().Elem())
 			o.attrTypes[af.name] = types.ListType{ElemType: af.elem.objectType()}
+		case f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct:
+			af.kind, af.elem = objectField, apiObjectOf(f.Type.Elem())
+			o.attrTypes[af.name] = af.elem.objectType()
 		default:
 			panic(fmt.Sprintf("provider: %s.%s has type %s, which has no attribute type", t, f.Name, f.Type))
 		}
@@ -103,6 +107,8 @@ func (o *apiObject) attributes() map[string]schema.Attribute {
 			attrs[f.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: f.doc}
 		case listField:
 			attrs[f.name] = f.elem.listAttribute(f.doc)
+		case objectField:
+			attrs[f.name] = schema.SingleNestedAttribute{Computed: true, MarkdownDescription: f.doc, Attributes: f.elem.attributes()}
 		}
 	}
 	return attrs
@@ -138,9 +144,28 @@ func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value, 
 				return err
 			}
 			values[f.name] = list
+		case objectField:
+			object, err := f.elem.objectValue(fv, joinPath(where, f.name))
+			if err != nil {
+				return err
+			}
+			values[f.name] = object
 		}
 	}
 	return nil
+}
+
+// objectValue converts a pointer to one of these objects; a null object
+// (absent or JSON null) is a null value, as the mapping rules allow.
+func (o *apiObject) objectValue(ptr reflect.Value, where string) (tftypes.Value, error) {
+	if ptr.IsNil() {
+		return tftypes.NewValue(o.tfType, nil), nil
+	}
+	values := make(map[string]tftypes.Value, len(o.fields))
+	if err := o.setValues(values, ptr.Elem(), where); err != nil {
+		return tftypes.Value{}, err
+	}
+	return tftypes.NewValue(o.tfType, values), nil
 }
 
 // listValue converts a slice of pointers to these objects; never null. A
@@ -154,11 +179,11 @@ func (o *apiObject) listValue(slice reflect.Value, where string) (tftypes.Value,
 		if elem.IsNil() {
 			return tftypes.Value{}, fmt.Errorf("the answer has null at %s, where an object is expected", at)
 		}
-		values := make(map[string]tftypes.Value, len(o.fields))
-		if err := o.setValues(values, elem.Elem(), at); err != nil {
+		v, err := o.objectValue(elem, at)
+		if err != nil {
 			return tftypes.Value{}, err
 		}
-		elems[i] = tftypes.NewValue(o.tfType, values)
+		elems[i] = v
 	}
 	return tftypes.NewValue(tftypes.List{ElementType: o.tfType}, elems), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
@@ -55,6 +56,7 @@ type nestedPart struct {
 
 type nestedGroup struct {
 	Parts []*nestedPart `json:"parts" doc:"Parts."`
+	Owner *nestedPart   `json:"owner" doc:"Owner."`
 }
 
 type nestedRoot struct {
@@ -82,8 +84,19 @@ func TestStateBuilderNullsAtAnyDepth(t *testing.T) {
 		}
 	}
 	values := stateValues{}
-	if err := setAPI(values, o, &nestedRoot{Groups: []*nestedGroup{{}, {Parts: []*nestedPart{{}}}}}, "test"); err != nil {
+	if err := setAPI(values, o, &nestedRoot{Groups: []*nestedGroup{{}, {Parts: []*nestedPart{{}}, Owner: &nestedPart{Name: "o"}}}}, "test"); err != nil {
 		t.Errorf("empty nested lists and objects: %v", err)
+	}
+	// A null nested object is a null value, which the mapping rules allow.
+	groups := values["groups"]
+	var elems []tftypes.Value
+	var first map[string]tftypes.Value
+	if err := groups.As(&elems); err != nil || elems[0].As(&first) != nil || !first["owner"].IsNull() {
+		t.Errorf("groups[0].owner: %v, want null", first["owner"])
+	}
+	sch := schema.Schema{Attributes: o.attributes()}
+	if _, ok := sch.Attributes["groups"].(schema.ListNestedAttribute).NestedObject.Attributes["owner"].(schema.SingleNestedAttribute); !ok {
+		t.Error("owner is not a nested object attribute")
 	}
 	plans := []*servicestage.ReleasePlanSummary{{ID: "a"}, nil}
 	if _, err := listOf(releasePlanSummaryObject, "release_plans", plans); err == nil || !strings.Contains(err.Error(), "release_plans[1]") {
