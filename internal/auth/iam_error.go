@@ -20,7 +20,12 @@ type IAMError struct {
 
 func (e *IAMError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "IAM refused to issue a token: HTTP %d", e.StatusCode)
+	if e.Transient() {
+		b.WriteString("IAM could not issue a token")
+	} else {
+		b.WriteString("IAM refused to issue a token")
+	}
+	fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
 	if text := http.StatusText(e.StatusCode); text != "" {
 		fmt.Fprintf(&b, " %s", text)
 	}
@@ -33,15 +38,26 @@ func (e *IAMError) Error() string {
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, ", request ID %q", e.RequestID)
 	}
+	if e.Transient() {
+		b.WriteString("; IAM is failing or throttling and did not recover within the retries: this is trouble at IAM, " +
+			"not a refusal of user_name or password; try again later")
+		return b.String()
+	}
 	b.WriteString("; check user_name, password, domain_name and auth_url (and that the user belongs to the project or region being used)")
 	return b.String()
+}
+
+// Transient reports an answer that may be different later: IAM throttling
+// or failing. The retry classifier and the waits ask it.
+func (e *IAMError) Transient() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= http.StatusInternalServerError
 }
 
 // permanent reports whether asking again cannot succeed: wrong credentials
 // stay wrong for the life of a provider run, and repeating a failed login
 // can get the IAM user locked.
 func (e *IAMError) permanent() bool {
-	return e.StatusCode >= 400 && e.StatusCode < 500 && e.StatusCode != http.StatusTooManyRequests
+	return e.StatusCode >= 400 && e.StatusCode < 500 && !e.Transient()
 }
 
 // maxErrorSnippet bounds how much of a non-JSON body (a proxy's HTML page,

@@ -14,6 +14,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/errorbody"
 )
 
 // PasswordConfig says how to obtain IAM tokens with a user name and
@@ -33,9 +35,14 @@ type PasswordConfig struct {
 	ProjectID string
 	Region    string
 
-	// HTTPClient defaults to http.DefaultClient.
+	// HTTPClient defaults to http.DefaultClient. Redirects are refused
+	// whatever its CheckRedirect says: a password must not follow one.
 	HTTPClient *http.Client
-	UserAgent  string
+	// Do sends the token request with the client, repeating it while that
+	// may help (a 429, a 5xx, a network failure that may pass); it returns
+	// the last answer. Nil means one attempt with HTTPClient.
+	Do        func(*http.Client, *http.Request) (*http.Response, error)
+	UserAgent string
 	// Now defaults to time.Now; tests inject a clock to exercise expiry.
 	Now func() time.Time
 }
@@ -47,8 +54,10 @@ const (
 	// defaultTokenLifetime is IAM's documented lifetime, assumed when the
 	// response does not state an expiry.
 	defaultTokenLifetime = 24 * time.Hour
-	// fetchTimeout bounds one token request. The request is shared by every
-	// caller waiting for it, so it does not follow any one caller's context.
+	// fetchTimeout bounds a login started by a caller without a deadline.
+	// A login is shared by every caller waiting for it, so it is not
+	// cancelled with the caller that started it, but it ends at that
+	// caller's deadline (the read's timeouts.read) at the latest.
 	fetchTimeout = time.Minute
 	// maxIAMResponse bounds how much of IAM's answer is read.
 	maxIAMResponse = 1 << 20
@@ -58,8 +67,15 @@ const (
 // use, caches the token until shortly before it expires, and shares one
 // login among all callers that need a token at the same time.
 func NewPasswordTokenSource(cfg PasswordConfig) TokenSource {
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = http.DefaultClient
+	hc := http.DefaultClient
+	if cfg.HTTPClient != nil {
+		hc = cfg.HTTPClient
+	}
+	noRedirects := *hc
+	noRedirects.CheckRedirect = errorbody.RefuseRedirect
+	cfg.HTTPClient = &noRedirects
+	if cfg.Do == nil {
+		cfg.Do = (*http.Client).Do
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -86,27 +102,44 @@ func (s *passwordTokenSource) Token(ctx context.Context) (string, error) {
 		return token, err
 	}
 
-	results := s.flights.DoChan("token", func() (any, error) {
-		// A flight that ended just before this one started may have filled
-		// the cache; don't log in twice.
-		if token, err, ok := s.cached(); ok {
-			return token, err
-		}
-		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
-		defer cancel()
-		return s.fetch(fetchCtx)
-	})
+	for tries := 1; ; tries++ {
+		results := s.flights.DoChan("token", func() (any, error) {
+			// A flight that ended just before this one started may have filled
+			// the cache; don't log in twice.
+			if token, err, ok := s.cached(); ok {
+				return token, err
+			}
+			fetchCtx, cancel := loginContext(ctx)
+			defer cancel()
+			return s.fetch(fetchCtx)
+		})
 
-	select {
-	case res := <-results:
-		if res.Err != nil {
-			return "", res.Err
+		select {
+		case res := <-results:
+			// A login that ended at the deadline of another read that started
+			// it is no answer for a read with time left: log in again.
+			if res.Err != nil && errors.Is(res.Err, context.DeadlineExceeded) && ctx.Err() == nil && tries == 1 {
+				continue
+			}
+			if res.Err != nil {
+				return "", res.Err
+			}
+			token, _ := res.Val.(string)
+			return token, nil
+		case <-ctx.Done():
+			return "", fmt.Errorf("waiting for an IAM token: %w", ctx.Err())
 		}
-		token, _ := res.Val.(string)
-		return token, nil
-	case <-ctx.Done():
-		return "", fmt.Errorf("waiting for an IAM token: %w", ctx.Err())
 	}
+}
+
+// loginContext keeps ctx's values (the log) and deadline but not its
+// cancellation: other callers may be waiting for the same login.
+func loginContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	detached := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(detached, deadline)
+	}
+	return context.WithTimeout(detached, fetchTimeout)
 }
 
 func (s *passwordTokenSource) Invalidate(token string) {
@@ -193,9 +226,10 @@ func (s *passwordTokenSource) login(ctx context.Context) (token string, expiresA
 		"auth_url": s.cfg.AuthURL, "user_name": s.cfg.UserName, "domain_name": s.cfg.DomainName,
 		"project_id": s.cfg.ProjectID, "region": s.cfg.Region,
 	})
-	resp, err := s.cfg.HTTPClient.Do(req)
+	resp, err := s.cfg.Do(s.cfg.HTTPClient, req)
 	if err != nil {
-		return "", time.Time{}, "", fmt.Errorf("requesting an IAM token: %w", err)
+		return "", time.Time{}, "", fmt.Errorf("requesting an IAM token: no answer from IAM at %s; check auth_url (or region), "+
+			"network and proxy settings (user_name and password were not refused): %w", req.URL.Host, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxIAMResponse))
@@ -203,6 +237,10 @@ func (s *passwordTokenSource) login(ctx context.Context) (token string, expiresA
 		return "", time.Time{}, "", fmt.Errorf("reading IAM's token response: %w", err)
 	}
 
+	if errorbody.IsRedirect(resp.StatusCode) {
+		return "", time.Time{}, "", &errorbody.RedirectError{Operation: "requesting an IAM token", StatusCode: resp.StatusCode,
+			Location: resp.Header.Get("Location"), Check: "check auth_url"}
+	}
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
 		return "", time.Time{}, "", newIAMError(resp, data, s.cfg.Password)
 	}

@@ -241,14 +241,34 @@ func TestPasswordTokenSourceWaiterHonoursContext(t *testing.T) {
 	iam.delay = 200 * time.Millisecond
 	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
 
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
-	defer cancel()
-	if _, err := src.Token(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Token with an expiring context: %v, want DeadlineExceeded", err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := src.Token(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Token with a cancelled context: %v, want Canceled", err)
 	}
 	// The shared login was not cancelled by the impatient caller.
 	if got := mustToken(t, src); got != "token-1" || iam.logins.Load() != 1 {
 		t.Errorf("got %q after %d logins, want token-1 from the first login", got, iam.logins.Load())
+	}
+}
+
+// A login ends at the deadline of the read that started it: nothing goes
+// on past timeouts.read.
+func TestPasswordLoginEndsAtTheStartersDeadline(t *testing.T) {
+	iam := newFakeIAM(t)
+	cfg := passwordConfig(iam, &fakeClock{now: clockStart})
+	var loginDeadline time.Time
+	cfg.Do = func(hc *http.Client, req *http.Request) (*http.Response, error) {
+		loginDeadline, _ = req.Context().Deadline()
+		return hc.Do(req)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+	defer cancel()
+	if _, err := NewPasswordTokenSource(cfg).Token(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := ctx.Deadline(); !loginDeadline.Equal(want) {
+		t.Errorf("the login's deadline is %v, want the read's %v", loginDeadline, want)
 	}
 }
 
@@ -325,7 +345,15 @@ func TestPasswordTokenSourceIAMErrors(t *testing.T) {
 				t.Errorf("IAMError %+v, want %+v", *iamErr, tt.want)
 			}
 			msg := err.Error()
-			for _, want := range []string{fmt.Sprint(tt.status), tt.want.Code, tt.want.Message, "req-from-header", "user_name", "password", "domain_name", "auth_url"} {
+			wants := []string{fmt.Sprint(tt.status), tt.want.Code, tt.want.Message, "req-from-header", "user_name", "password", "domain_name", "auth_url"}
+			if tt.want.Transient() {
+				// IAM's own trouble: the diagnostic must not blame the password.
+				wants = []string{fmt.Sprint(tt.status), tt.want.Message, "req-from-header", "trouble at IAM", "not a refusal of user_name or password"}
+				if strings.Contains(msg, "check user_name") {
+					t.Errorf("error %q blames the credentials for IAM's trouble", msg)
+				}
+			}
+			for _, want := range wants {
 				if !strings.Contains(msg, want) {
 					t.Errorf("error %q does not mention %q", msg, want)
 				}

@@ -35,7 +35,7 @@ func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	token, err := t.Source.Token(ctx)
 	if err != nil {
 		closeRequestBody(req)
-		return nil, fmt.Errorf("getting an IAM token: %w", err)
+		return nil, &TokenError{Err: err}
 	}
 	resp, err := base(t.Base).RoundTrip(withToken(req, token, req.Body))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !replayable(req) {
@@ -87,6 +87,17 @@ func (t *TokenTransport) retryWith(req *http.Request, token, code string) (fresh
 	tflog.Debug(ctx, "API gateway rejected the IAM token; retrying once with a new token", map[string]any{"error_code": code})
 	return fresh, body, true
 }
+
+// TokenError is a request that was not sent because no token could be had.
+type TokenError struct{ Err error }
+
+func (e *TokenError) Error() string { return "getting an IAM token: " + e.Err.Error() }
+
+func (e *TokenError) Unwrap() error { return e.Err }
+
+// NotSent tells a retry layer that the request never left: the token
+// source has already retried its own requests, so it should not repeat.
+func (e *TokenError) NotSent() bool { return true }
 
 // withToken clones req with the token set and the given body.
 func withToken(req *http.Request, token string, body io.ReadCloser) *http.Request {

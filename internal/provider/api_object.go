@@ -30,7 +30,7 @@ type apiField struct {
 	name, doc string
 	index     []int
 	kind      fieldKind
-	elem      *apiObject // the element of a list
+	elem      *apiObject // the element of a list, or the nested object
 }
 
 type fieldKind int
@@ -39,6 +39,7 @@ const (
 	stringField fieldKind = iota
 	int64Field
 	listField
+	objectField
 )
 
 // quotedValue is a value in single quotes in a doc tag: no space inside, so
@@ -57,6 +58,7 @@ func newAPIObject[T any]() *apiObject { return apiObjectOf(reflect.TypeFor[T]())
 
 func apiObjectOf(t reflect.Type) *apiObject {
 	o := &apiObject{attrTypes: map[string]attr.Type{}}
+	seen := map[string]bool{}
 	for _, f := range reflect.VisibleFields(t) {
 		jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if f.Anonymous || !f.IsExported() || jsonName == "" || jsonName == "-" {
@@ -76,9 +78,16 @@ func apiObjectOf(t reflect.Type) *apiObject {
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Pointer:
 			af.kind, af.elem = listField, apiObjectOf(f.Type.Elem().Elem())
 			o.attrTypes[af.name] = types.ListType{ElemType: af.elem.objectType()}
+		case f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct:
+			af.kind, af.elem = objectField, apiObjectOf(f.Type.Elem())
+			o.attrTypes[af.name] = af.elem.objectType()
 		default:
 			panic(fmt.Sprintf("provider: %s.%s has type %s, which has no attribute type", t, f.Name, f.Type))
 		}
+		if seen[af.name] {
+			panic(fmt.Sprintf("provider: %s.%s is attribute %q, which another field already is", t, f.Name, af.name))
+		}
+		seen[af.name] = true
 		o.fields = append(o.fields, af)
 	}
 	o.tfType, _ = o.objectType().TerraformType(context.Background()).(tftypes.Object)
@@ -98,6 +107,8 @@ func (o *apiObject) attributes() map[string]schema.Attribute {
 			attrs[f.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: f.doc}
 		case listField:
 			attrs[f.name] = f.elem.listAttribute(f.doc)
+		case objectField:
+			attrs[f.name] = schema.SingleNestedAttribute{Computed: true, MarkdownDescription: f.doc, Attributes: f.elem.attributes()}
 		}
 	}
 	return attrs
@@ -113,8 +124,8 @@ func (o *apiObject) listAttribute(doc string) schema.ListNestedAttribute {
 }
 
 // setValues puts the values of v's fields into values: "" and unset numbers
-// become null, as the contract's mapping rules say.
-func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value) {
+// become null, as the contract's mapping rules say. where names v in errors.
+func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value, where string) error {
 	for _, f := range o.fields {
 		fv := v.FieldByIndex(f.index)
 		switch f.kind {
@@ -128,25 +139,66 @@ func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value) 
 				}
 			}
 		case listField:
-			values[f.name] = f.elem.listValue(fv)
+			list, err := f.elem.listValue(fv, joinPath(where, f.name))
+			if err != nil {
+				return err
+			}
+			values[f.name] = list
+		case objectField:
+			object, err := f.elem.objectValue(fv, joinPath(where, f.name))
+			if err != nil {
+				return err
+			}
+			values[f.name] = object
 		}
 	}
+	return nil
 }
 
-// listValue converts a slice of pointers to these objects; never null.
-func (o *apiObject) listValue(slice reflect.Value) tftypes.Value {
+// objectValue converts a pointer to one of these objects; a null object
+// (absent or JSON null) is a null value, as the mapping rules allow.
+func (o *apiObject) objectValue(ptr reflect.Value, where string) (tftypes.Value, error) {
+	if ptr.IsNil() {
+		return tftypes.NewValue(o.tfType, nil), nil
+	}
+	values := make(map[string]tftypes.Value, len(o.fields))
+	if err := o.setValues(values, ptr.Elem(), where); err != nil {
+		return tftypes.Value{}, err
+	}
+	return tftypes.NewValue(o.tfType, values), nil
+}
+
+// listValue converts a slice of pointers to these objects; never null. A
+// null element is an error naming it: the API sent null where the contract
+// expects an object.
+func (o *apiObject) listValue(slice reflect.Value, where string) (tftypes.Value, error) {
 	elems := make([]tftypes.Value, slice.Len())
 	for i := range elems {
-		values := make(map[string]tftypes.Value, len(o.fields))
-		o.setValues(values, slice.Index(i).Elem())
-		elems[i] = tftypes.NewValue(o.tfType, values)
+		elem := slice.Index(i)
+		at := fmt.Sprintf("%s[%d]", where, i)
+		if elem.IsNil() {
+			return tftypes.Value{}, fmt.Errorf("the answer has null at %s, where an object is expected", at)
+		}
+		v, err := o.objectValue(elem, at)
+		if err != nil {
+			return tftypes.Value{}, err
+		}
+		elems[i] = v
 	}
-	return tftypes.NewValue(tftypes.List{ElementType: o.tfType}, elems)
+	return tftypes.NewValue(tftypes.List{ElementType: o.tfType}, elems), nil
 }
 
-// listOf converts a slice of API objects of this type.
-func listOf[T any](o *apiObject, items []*T) tftypes.Value {
-	return o.listValue(reflect.ValueOf(items))
+// listOf converts a slice of API objects of this type; name is the
+// attribute it fills, for errors.
+func listOf[T any](o *apiObject, name string, items []*T) (tftypes.Value, error) {
+	return o.listValue(reflect.ValueOf(items), name)
+}
+
+func joinPath(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
 }
 
 // optionalString is null for "", which the API uses for "not set".

@@ -25,7 +25,9 @@ func deployInfoState(t *testing.T, info *servicestage.DeployInfo) tfsdk.State {
 	for name, typ := range ds.schema.Type().TerraformType(context.Background()).(tftypes.Object).AttributeTypes {
 		values[name] = tftypes.NewValue(typ, nil)
 	}
-	setAPI(values, deployInfoObject, info)
+	if err := setAPI(values, deployInfoObject, info, "deploy-info"); err != nil {
+		t.Fatal(err)
+	}
 	raw, err := values.value(ds.schema.Type().TerraformType(context.Background()))
 	if err != nil {
 		t.Fatal(err)

@@ -337,7 +337,9 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 						b.Fatal(err)
 					}
 					values := maps.Clone(config)
-					setAPI(values, deployInfoObject, info)
+					if err := setAPI(values, deployInfoObject, info, "deploy-info"); err != nil {
+						b.Fatal(err)
+					}
 					if !withState {
 						continue
 					}

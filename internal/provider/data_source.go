@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"time"
 
@@ -184,11 +185,18 @@ func readTimeouts(doc string) schema.Attribute {
 // readOnceTimeouts is readTimeouts for a data source that reads once.
 var readOnceTimeouts = readTimeouts("Bounds the read, every retry included, as a duration such as `\"30s\"` or `\"5m\"`. Default `20m`.")
 
-// attributes merges sets of attributes into a schema's.
+// attributes merges sets of attributes into a schema's. A name in two sets
+// (an API field called project_id, say) panics when the schema is built,
+// which every test does, instead of one silently replacing the other.
 func attributes(sets ...map[string]schema.Attribute) map[string]schema.Attribute {
 	all := map[string]schema.Attribute{}
 	for _, set := range sets {
-		maps.Copy(all, set)
+		for name, a := range set {
+			if _, taken := all[name]; taken {
+				panic(fmt.Sprintf("provider: attribute %q is declared twice", name))
+			}
+			all[name] = a
+		}
 	}
 	return all
 }

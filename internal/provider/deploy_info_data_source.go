@@ -70,7 +70,9 @@ func readDeployInfo(r *reading, _ *diag.Diagnostics) error {
 		return err
 	}
 	r.state.setBool("wait_for_completion", wait)
-	setAPI(r.state, deployInfoObject, info)
+	if err := setAPI(r.state, deployInfoObject, info, "deploy-info"); err != nil {
+		return err
+	}
 	r.state.setBool("completed", info.Completed())
 	r.state.setBool("all_succeeded", info.AllSucceeded())
 	r.state.setStrings("failed_components", info.FailedComponents())

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/errorbody"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
@@ -85,6 +86,7 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 	var iamErr *auth.IAMError
 	var decodeErr *servicestage.DecodeError
 	var waitErr *waitError
+	var redirectErr *errorbody.RedirectError
 
 	switch {
 	case errors.As(err, &waitErr) && isTimeout(err):
@@ -106,6 +108,12 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 			fmt.Sprintf("%s.\n\nThe provider's own max_requests_per_second queues the requests of all reads; this read's "+
 				"turn would have come after its timeouts.read. The service was not asked. Raise max_requests_per_second, "+
 				"raise timeouts.read, or run fewer reads at once (terraform -parallelism).", err))
+	case errors.As(err, &redirectErr):
+		return diag.NewErrorDiagnostic("Redirect refused", upperFirst(err.Error())+".")
+	case errors.As(err, &iamErr) && iamErr.Transient():
+		return diag.NewErrorDiagnostic("IAM unavailable",
+			fmt.Sprintf("%s.\n\nThe token request was retried (max_retries) within timeouts.read. Nothing is wrong with "+
+				"user_name, password or domain_name: run again later.", err))
 	case errors.As(err, &iamErr):
 		return diag.NewErrorDiagnostic("IAM did not issue a token",
 			fmt.Sprintf("%s.\n\nPassword authentication exchanges user_name, password and domain_name at auth_url "+

@@ -207,6 +207,18 @@ func (s settings) serviceEndpoint() string {
 	}
 }
 
+// endpointFrom says where serviceEndpoint's host came from when endpoint is
+// not set, for errors about that host; "" when the user set endpoint.
+func (s settings) endpointFrom() string {
+	if s.endpoint != "" {
+		return ""
+	}
+	if s.cloud != "" {
+		return fmt.Sprintf("region %q and cloud %q", s.region, s.cloud)
+	}
+	return fmt.Sprintf("region %q", s.region)
+}
+
 // iamEndpoint returns the IAM v3 base URL, or "" when unknown.
 func (s settings) iamEndpoint() string {
 	switch {

@@ -91,14 +91,18 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 		return nil, diags
 	}
 
-	var rt http.RoundTripper
+	var authenticate func(http.RoundTripper) http.RoundTripper
 	switch method {
 	case authToken:
-		rt = &auth.TokenTransport{Source: auth.StaticToken(s.token), Base: base}
+		authenticate = func(next http.RoundTripper) http.RoundTripper {
+			return &auth.TokenTransport{Source: auth.StaticToken(s.token), Base: next}
+		}
 	case authAKSK:
-		rt = &auth.SigningTransport{
-			Credentials: auth.Credentials{AccessKey: s.accessKey, SecretKey: s.secretKey, SecurityToken: s.securityToken},
-			Base:        base,
+		authenticate = func(next http.RoundTripper) http.RoundTripper {
+			return &auth.SigningTransport{
+				Credentials: auth.Credentials{AccessKey: s.accessKey, SecretKey: s.secretKey, SecurityToken: s.securityToken},
+				Base:        next,
+			}
 		}
 	case authPassword:
 		source := auth.NewPasswordTokenSource(auth.PasswordConfig{
@@ -110,8 +114,11 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 			Region:     s.region,
 			HTTPClient: newHTTPClientFor(base),
 			UserAgent:  ua,
+			Do:         servicestage.Repeating(s.maxRetries, t.retryWaitMin, t.retryWaitMax),
 		})
-		rt = &auth.TokenTransport{Source: source, Base: base}
+		authenticate = func(next http.RoundTripper) http.RoundTripper {
+			return &auth.TokenTransport{Source: source, Base: next}
+		}
 		if scoped, ok := source.(auth.ProjectScoped); ok && s.projectID == "" {
 			data.scopedProject = scoped.ProjectID
 		}
@@ -119,8 +126,9 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 
 	data.client, err = servicestage.New(servicestage.Config{
 		Endpoint:     data.endpoint,
-		HTTPClient:   newHTTPClientFor(rt),
+		HTTPClient:   newHTTPClientFor(servicestage.Authenticated(base, authenticate)),
 		MaxRetries:   s.maxRetries,
+		EndpointFrom: s.endpointFrom(),
 		UserAgent:    ua,
 		RetryWaitMin: t.retryWaitMin,
 		RetryWaitMax: t.retryWaitMax,

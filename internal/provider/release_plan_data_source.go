@@ -32,8 +32,8 @@ func newReleasePlanDataSource() datasource.DataSource { return releasePlan.insta
 // readReleasePlan reads one release task.
 func readReleasePlan(r *reading, _ *diag.Diagnostics) error {
 	plan, err := r.client.GetReleasePlan(r.ctx, r.projectID, r.state.string("release_plan_id"))
-	if err == nil {
-		setAPI(r.state, releasePlanObject, plan)
+	if err != nil {
+		return err
 	}
-	return err
+	return setAPI(r.state, releasePlanObject, plan, "release task")
 }

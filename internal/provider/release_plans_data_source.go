@@ -31,18 +31,20 @@ var releasePlans = dataSource{
 			"timeouts":   readOnceTimeouts,
 			"name": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Only the task with exactly this name.",
+				Validators:          []validator.String{nonEmptyFilter()},
+				MarkdownDescription: "Only the task with exactly this name. Not empty: omit it to list every task.",
 			},
 			"name_regex": schema.StringAttribute{
 				Optional:   true,
-				Validators: []validator.String{validRegexp()},
+				Validators: []validator.String{nonEmptyFilter(), validRegexp()},
 				MarkdownDescription: "Only tasks whose name matches this [RE2](https://github.com/google/re2/wiki/Syntax) " +
-					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function.",
+					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function. Not empty: omit it to list every task.",
 			},
 			"status": schema.StringAttribute{
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{nonEmptyFilter()},
 				MarkdownDescription: "Only tasks with exactly this status, case included, e.g. `SUCCESS` or `FAILED`; " +
-					"a value that differs from a known status only in case gets a warning.",
+					"a value that differs from a known status only in case gets a warning. Not empty: omit it to list every task.",
 			},
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -77,6 +79,9 @@ func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
 			fmt.Sprintf("ServiceStage counts %d release tasks in project %q but sent %d; the API documents no paging, "+
 				"so release_plans holds only those sent.", count, r.projectID, len(list.ReleasePlans)))
 	}
+	if i := slices.Index(list.ReleasePlans, nil); i >= 0 {
+		return unexpectedNull("release task list", fmt.Errorf("the answer has null at release_plans[%d], where an object is expected", i))
+	}
 	status := r.state.string("status")
 	if known, ok := differsOnlyInCase(status, list.ReleasePlans); ok {
 		diags.AddAttributeWarning(path.Root("status"), "status differs from a known status only in case",
@@ -88,8 +93,12 @@ func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
 	for i, p := range matches {
 		ids[i] = p.ID
 	}
+	plans, err := listOf(releasePlanSummaryObject, "release_plans", matches)
+	if err != nil {
+		return unexpectedNull("release task list", err)
+	}
 	r.state.setString("id", r.projectID)
-	r.state["release_plans"] = listOf(releasePlanSummaryObject, matches)
+	r.state["release_plans"] = plans
 	r.state.setStrings("ids", ids)
 	return nil
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -12,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
 // stateValues are a data source's attribute values by name, as Terraform's
@@ -64,9 +67,23 @@ func (s stateValues) setStrings(name string, items []string) {
 	s[name] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, elems)
 }
 
-// setAPI sets the attributes of an API object from its value.
-func setAPI[T any](s stateValues, o *apiObject, v *T) {
-	o.setValues(s, reflect.ValueOf(v).Elem())
+// setAPI sets the attributes of an API object from its value; a null where
+// an object is expected, at any depth, is an error naming the element.
+// response names the answer, as servicestage.DecodeError does.
+func setAPI[T any](s stateValues, o *apiObject, v *T, response string) error {
+	if v == nil {
+		return unexpectedNull(response, errors.New("the answer is null where an object is expected"))
+	}
+	return unexpectedNull(response, o.setValues(s, reflect.ValueOf(v).Elem(), ""))
+}
+
+// unexpectedNull reports an answer the state cannot hold as a malformed
+// answer, which the diagnostics and the waits already know.
+func unexpectedNull(response string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &servicestage.DecodeError{Response: response, Index: -1, Offset: -1, Err: err}
 }
 
 // readTimeout is timeouts.read, or fallback when the schema has no timeouts

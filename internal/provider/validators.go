@@ -92,3 +92,19 @@ func validRegexp() validator.String {
 		},
 	}
 }
+
+// nonEmptyFilter rejects "" for a list filter, which would otherwise read as
+// no filter at all and silently list everything.
+func nonEmptyFilter() validator.String {
+	return stringCheck{
+		description: "must not be empty; omit it to list every task",
+		summary:     "Empty filter",
+		advice:      " Omit it to list every task.",
+		check: func(s string) error {
+			if s == "" {
+				return fmt.Errorf("must not be empty")
+			}
+			return nil
+		},
+	}
+}

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
@@ -133,26 +131,11 @@ func logPending(ctx context.Context, info *servicestage.DeployInfo, interval tim
 	})
 }
 
-// mayPass reports whether a read's error may be gone at the next poll: a
-// server-side failure or throttling, or an attempt that was dropped or timed
-// out. Not found, a malformed request, refused credentials, an untrusted
-// certificate and the client-side throttle's deadline will not heal by
-// waiting. A malformed answer ends the wait too: a body that does not decode
-// is a mismatch between the API and the provider, not an outage.
+// mayPass reports whether a read's error may be gone at the next poll. The
+// retries ask the same question of the same classifier: see
+// servicestage.MayPass.
 func mayPass(err error) bool {
-	var apiErr *servicestage.APIError
-	var decodeErr *servicestage.DecodeError
-	switch {
-	case errors.As(err, &decodeErr):
-		return false
-	case errors.As(err, &apiErr):
-		return apiErr.Transient()
-	}
-	var iamErr *auth.IAMError
-	if errors.As(err, &iamErr) {
-		return iamErr.StatusCode == http.StatusTooManyRequests || iamErr.StatusCode >= http.StatusInternalServerError
-	}
-	return servicestage.TransientNetworkError(err)
+	return servicestage.MayPass(err)
 }
 
 // nextPollInterval grows the interval between polls by half, up to maxInterval.

@@ -115,10 +115,8 @@ func TestAccWait_timeout(t *testing.T) {
 	if elapsed < 5*time.Second {
 		t.Errorf("the step failed after %s, before timeouts.read (5s)", elapsed)
 	}
-	// At 100–300 ms between polls, 5 s hold well over ten reads.
-	if n := srv.Reads(testProject, testReleasePlan); n < 10 {
-		t.Errorf("%d reads in 5 s; the wait stopped polling", n)
-	}
+	// How many polls fit in 5 s depends on the machine: that the wait keeps
+	// polling is TestWaitTimeoutListsPending's, with a fixed count of reads.
 }
 
 // A release whose deployment fails and is rolled back: the wait goes on

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/errorbody"
 )
 
 // Defaults of Config.
@@ -39,6 +41,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// RetryWaitMin and RetryWaitMax bound the backoff; zero means 1s and 30s.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// EndpointFrom says where the endpoint came from when the user did not
+	// set it, e.g. `region "ap-southeast-3"`; errors about the host then say
+	// so and tell to check region and cloud instead of endpoint.
+	EndpointFrom string
 }
 
 // Client calls ServiceStage. It is safe for concurrent use.
@@ -56,6 +62,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient == nil {
 		return nil, errors.New("servicestage: Config.HTTPClient is nil")
 	}
+	// Redirects are refused on a copy, so that whatever client is passed
+	// in, no credential follows one to another location.
+	hc := *cfg.HTTPClient
+	hc.CheckRedirect = errorbody.RefuseRedirect
+	cfg.HTTPClient = &hc
 	if cfg.MaxRetries < 0 {
 		cfg.MaxRetries = 0
 	}
@@ -101,10 +112,8 @@ type pathID struct{ attribute, value string }
 // fetch checks that every ID is one path segment, GETs the path made of
 // segments and decodes a 2xx body; op says what is attempted, for errors.
 func fetch[T any](ctx context.Context, c *Client, op string, decodeBody func([]byte) (*T, error), ids []pathID, segments ...string) (*T, error) {
-	for _, id := range ids {
-		if err := ValidateID(id.value); err != nil {
-			return nil, fmt.Errorf("%s: %s %w", op, id.attribute, err)
-		}
+	if err := validateIDs(op, ids); err != nil {
+		return nil, err
 	}
 	body, header, err := c.get(ctx, op, segments...)
 	if err != nil {
@@ -117,13 +126,64 @@ func fetch[T any](ctx context.Context, c *Client, op string, decodeBody func([]b
 	return v, nil
 }
 
+// validateIDs checks that every ID is one path segment.
+func validateIDs(op string, ids []pathID) error {
+	for _, id := range ids {
+		if err := ValidateID(id.value); err != nil {
+			return fmt.Errorf("%s: %s %w", op, id.attribute, err)
+		}
+	}
+	return nil
+}
+
 // get performs a GET on the endpoint plus the given path segments, with
 // retries, and returns the body of a 2xx answer or an *APIError.
 func (c *Client) get(ctx context.Context, op string, segments ...string) ([]byte, http.Header, error) {
-	u := c.urlFor(segments...)
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	policy := c.newPolicy()
+	ans, err := c.send(ctx, op, http.MethodGet, c.urlFor(segments...), nil, policy)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", op, err)
+		return nil, nil, err
+	}
+	if err := c.answerError(op, ans); err != nil {
+		return nil, nil, err
+	}
+	return ans.body, ans.header, nil
+}
+
+// reply is what came back to a request.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (c *Client) newPolicy() *retryPolicy {
+	return &retryPolicy{min: c.cfg.RetryWaitMin, max: c.cfg.RetryWaitMax}
+}
+
+// answerError is the error of an answer that is not a 2xx: a refused
+// redirect or an *APIError.
+func (c *Client) answerError(op string, ans *reply) error {
+	switch {
+	case errorbody.IsRedirect(ans.status):
+		return &errorbody.RedirectError{Operation: op, StatusCode: ans.status, Location: ans.header.Get("Location"), Check: c.checkSetting()}
+	case ans.status < 200 || ans.status > 299:
+		return NewAPIError(op, ans.status, ans.header, ans.body)
+	}
+	return nil
+}
+
+// send makes the request under policy, retrying what the policy allows, and
+// returns the last answer with its body read, or the error of a request that
+// got no usable answer.
+func (c *Client) send(ctx context.Context, op, method string, u *url.URL, payload []byte, policy *retryPolicy) (*reply, error) {
+	var reqBody any
+	if payload != nil {
+		reqBody = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), reqBody)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	// The reference marks Content-Type mandatory even on a GET.
 	req.Header.Set("Content-Type", "application/json;charset=utf8")
@@ -143,28 +203,34 @@ func (c *Client) get(ctx context.Context, op string, segments ...string) ([]byte
 		return err
 	})
 
-	policy := &retryPolicy{min: c.cfg.RetryWaitMin, max: c.cfg.RetryWaitMax}
 	resp, err := newRetryClient(c.cfg.HTTPClient, c.cfg.MaxRetries, policy).Do(req)
 	if resp != nil {
 		defer resp.Body.Close()
 	}
 	switch {
 	case err != nil && (resp == nil || ctx.Err() != nil):
-		return nil, nil, c.transportError(ctx, op, policy, err)
+		return nil, c.transportError(ctx, op, policy, err)
 	case err != nil:
 		// An answer came, but its body could not be read.
-		return nil, nil, fmt.Errorf("%s: HTTP %d, request ID %s, after %d attempt(s): %w",
+		return &reply{status: resp.StatusCode, header: resp.Header}, fmt.Errorf("%s: HTTP %d, request ID %s, after %d attempt(s): %w",
 			op, resp.StatusCode, orNone(resp.Header.Get("X-Request-Id")), max(policy.attempts, 1), err)
 	case !bodyRead:
 		// Retries ran out on a retryable status: its error body is still unread.
 		if body, err = readCapped(resp.Body, c.cfg.MaxBodyBytes); err != nil {
-			return nil, nil, fmt.Errorf("%s: HTTP %d, request ID %s: %w", op, resp.StatusCode, orNone(resp.Header.Get("X-Request-Id")), err)
+			return &reply{status: resp.StatusCode, header: resp.Header}, fmt.Errorf("%s: HTTP %d, request ID %s: %w",
+				op, resp.StatusCode, orNone(resp.Header.Get("X-Request-Id")), err)
 		}
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, nil, NewAPIError(op, resp.StatusCode, resp.Header, body)
+	return &reply{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// checkSetting says which setting an error about the endpoint should make
+// the user check: endpoint, or what the host was derived from.
+func (c *Client) checkSetting() string {
+	if c.cfg.EndpointFrom == "" {
+		return "check endpoint"
 	}
-	return body, resp.Header, nil
+	return fmt.Sprintf("the host %s comes from %s, as endpoint is not set: check region and cloud (or set endpoint)", c.endpoint.Host, c.cfg.EndpointFrom)
 }
 
 // urlFor escapes each segment on its own, so that no ID can add a segment.
@@ -192,13 +258,22 @@ func (c *Client) transportError(ctx context.Context, op string, p *retryPolicy, 
 		return fmt.Errorf("%s: the client-side limit max_requests_per_second would give the next request its turn only "+
 			"after timeouts.read ends: %w", op, err)
 	}
+	var unsent interface {
+		error
+		NotSent() bool
+	}
+	if errors.As(err, &unsent) {
+		// No credential could be made (IAM's trouble): nothing went to the
+		// endpoint, so the endpoint is not what to check.
+		return fmt.Errorf("%s: %w", op, unsent)
+	}
 	if CertificateError(err) {
 		return fmt.Errorf("%s: the TLS certificate of %s is not trusted: %w", op, c.endpoint.Host, err)
 	}
 	if p.stopReason != "" {
 		attempts += ", " + p.stopReason
 	}
-	return fmt.Errorf("%s: no answer from %s %s; check endpoint, network and proxy settings: %w", op, c.endpoint.Host, attempts, err)
+	return fmt.Errorf("%s: no answer from %s %s; %s, network and proxy settings: %w", op, c.endpoint.Host, attempts, c.checkSetting(), err)
 }
 
 // ErrBodyTooLarge reports a response larger than Config.MaxBodyBytes.

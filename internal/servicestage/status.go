@@ -9,11 +9,18 @@ const (
 	JobFailed    = "FAILED"
 )
 
+// ComponentAborted is the status of a component whose release was aborted:
+// its jobs may never finish, so it is never pending.
+const ComponentAborted = "ABORTED"
+
 func finished(status string) bool { return status == JobSucceeded || status == JobFailed }
 
 // Pending reports whether the component's deployment job, or its rollback
-// job when there is one, has not finished.
+// job when there is one, has not finished, unless the component was aborted.
 func (c *Component) Pending() bool {
+	if c.Status == ComponentAborted {
+		return false
+	}
 	return !finished(c.JobStatus) || (c.RollbackJobStatus != "" && !finished(c.RollbackJobStatus))
 }
 

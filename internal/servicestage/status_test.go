@@ -105,3 +105,24 @@ func TestDeployInfoStatus(t *testing.T) {
 		})
 	}
 }
+
+// An aborted release does not finish its jobs: a wait must not outlast it.
+func TestAbortedComponentIsNeverPending(t *testing.T) {
+	t.Parallel()
+	for _, c := range []Component{
+		{Status: "ABORTED", JobStatus: "RUNNING"},
+		{Status: "ABORTED", JobStatus: ""},
+		{Status: "ABORTED", JobStatus: "FAILED", RollbackJobStatus: "RUNNING"},
+	} {
+		if c.Pending() {
+			t.Errorf("%+v is pending; an ABORTED component never is", c)
+		}
+	}
+	info := DeployInfo{Components: []*Component{{Name: "a", Status: "ABORTED", JobStatus: "CREATED"}, {Name: "b", JobStatus: "SUCCEEDED"}}}
+	if !info.Completed() || info.AllSucceeded() {
+		t.Errorf("Completed %v AllSucceeded %v, want true and false", info.Completed(), info.AllSucceeded())
+	}
+	if c := (Component{Status: "RUNNING", JobStatus: "RUNNING"}); !c.Pending() {
+		t.Error("a running component is not pending")
+	}
+}

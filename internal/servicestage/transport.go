@@ -70,12 +70,26 @@ func NewTransport(cfg TransportConfig) (http.RoundTripper, error) {
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig:       tlsConfig,
 	}
-	// Innermost, so that waiting for the throttle does not count against an attempt.
-	var rt http.RoundTripper = &attemptTimeoutTransport{timeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), base: base}
+	// The throttle is outermost, so that an attempt's timer starts only once
+	// it has its turn, and so that Authenticated can put credentials after it.
+	var rt http.RoundTripper = &loggingTransport{base: &attemptTimeoutTransport{timeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), base: base}}
 	if cfg.RequestsPerSecond > 0 {
 		rt = &throttledTransport{limiter: newLimiter(cfg.RequestsPerSecond), base: rt}
 	}
-	return &loggingTransport{base: rt}, nil
+	return rt, nil
+}
+
+// Authenticated puts authenticate between the throttle of a transport
+// NewTransport built and the rest, so that every request goes through the
+// throttle, then gets its token or signature as the attempt is sent (a
+// signature dated before a long throttle wait could be stale on arrival),
+// then the attempt's timer, then the network. The throttle stays shared
+// with rt's other users, such as the IAM client.
+func Authenticated(rt http.RoundTripper, authenticate func(http.RoundTripper) http.RoundTripper) http.RoundTripper {
+	if t, ok := rt.(*throttledTransport); ok {
+		return &throttledTransport{limiter: t.limiter, base: authenticate(t.base)}
+	}
+	return authenticate(rt)
 }
 
 // certPool returns the system roots plus the PEM certificates in file.
@@ -97,8 +111,13 @@ func certPool(file string) (*x509.CertPool, error) {
 // throttledTransport waits for a token before every request, so that all
 // reads of one provider stay under an account's gateway limit together.
 type throttledTransport struct {
-	limiter *rate.Limiter
+	limiter waiter
 	base    http.RoundTripper
+}
+
+// waiter is what the throttle needs of a *rate.Limiter.
+type waiter interface {
+	Wait(ctx context.Context) error
 }
 
 // newLimiter allows a burst of one so the rate holds from the first request.
@@ -117,10 +136,23 @@ func (t *throttledTransport) RoundTrip(req *http.Request) (*http.Response, error
 		if req.Context().Err() == nil {
 			return nil, ErrThrottleDeadline
 		}
-		return nil, fmt.Errorf("waiting for the client-side rate limit (max_requests_per_second): %w", err)
+		return nil, throttleWaitError{err}
 	}
 	return t.base.RoundTrip(req)
 }
+
+// throttleWaitError is a wait for the throttle that the read's end cut
+// short: the request was never sent.
+type throttleWaitError struct{ err error }
+
+func (e throttleWaitError) Error() string {
+	return "waiting for the client-side rate limit (max_requests_per_second): " + e.err.Error()
+}
+
+func (e throttleWaitError) Unwrap() error { return e.err }
+
+// NotSent marks the request as certainly not sent.
+func (throttleWaitError) NotSent() bool { return true }
 
 // ErrAttemptTimeout reports an attempt that got no complete answer within
 // request_timeout. The retry policy treats it like a dropped connection.

@@ -217,8 +217,8 @@ func TestNewTransportRequiresTLS12(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// loggingTransport → throttledTransport → attemptTimeoutTransport → *http.Transport.
-	base := rt.(*loggingTransport).base.(*throttledTransport).base.(*attemptTimeoutTransport).base.(*http.Transport)
+	// throttledTransport → loggingTransport → attemptTimeoutTransport → *http.Transport.
+	base := rt.(*throttledTransport).base.(*loggingTransport).base.(*attemptTimeoutTransport).base.(*http.Transport)
 	if base.TLSClientConfig.MinVersion != tls.VersionTLS12 {
 		t.Errorf("MinVersion %x, want TLS 1.2", base.TLSClientConfig.MinVersion)
 	}
