@@ -64,6 +64,8 @@ func (s *Server) ReleasePlanReads(project, id string) int {
 func (s *Server) render(key taskKey) ([]byte, bool) {
 	plans := s.plans[key.project]
 	switch key.ep {
+	case pipelineList, pipelineDetails:
+		return s.renderPipelines(key)
 	case planList:
 		return ReleasePlanListJSON(len(plans), plans...), true
 	case planDetails:

@@ -37,11 +37,15 @@ type Server struct {
 	projects map[string]bool
 	tasks    map[taskKey]*task
 	plans    map[string][]ReleasePlan
-	tokens   map[string]issuedToken
-	keys     map[string]AccessKey
-	users    map[string]User
-	regions  map[string]string
-	requests []Request
+	// pipelines are the new edition's tasks, and bareLists the projects
+	// whose list is the bare array.
+	pipelines map[string][]*pipelineState
+	bareLists map[string]bool
+	tokens    map[string]issuedToken
+	keys      map[string]AccessKey
+	users     map[string]User
+	regions   map[string]string
+	requests  []Request
 
 	tokensIssued atomic.Int64
 	connections  atomic.Int64
@@ -71,6 +75,9 @@ var routes = []struct {
 	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans$`), planList},
 	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)$`), planDetails},
 	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/deploy-info$`), deployInfo},
+	{regexp.MustCompile(`^/v3/([^/]+)/pipeline/pipelines$`), pipelineList},
+	{regexp.MustCompile(`^/v3/([^/]+)/pipeline/pipelines/([^/]+)$`), pipelineDetails},
+	{regexp.MustCompile(`^/v3/([^/]+)/pipeline/pipelines/([^/]+)/action$`), pipelineAction},
 }
 
 // route finds the endpoint an escaped path names.
@@ -105,7 +112,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment")
 		return
 	}
-	if r.Method != http.MethodGet {
+	if r.Method != key.ep.method() {
 		writeError(rec, http.StatusMethodNotAllowed, "APIGW.0101", "The API does not exist or has not been published in the environment")
 		return
 	}

@@ -42,10 +42,21 @@ const (
 type endpoint int
 
 const (
-	deployInfo  endpoint = iota // GET .../release-plans/{id}/deploy-info
-	planDetails                 // GET .../release-plans/{id}
-	planList                    // GET .../release-plans
+	deployInfo      endpoint = iota // GET .../release-plans/{id}/deploy-info
+	planDetails                     // GET .../release-plans/{id}
+	planList                        // GET .../release-plans
+	pipelineList                    // GET .../pipeline/pipelines
+	pipelineDetails                 // GET .../pipeline/pipelines/{id}
+	pipelineAction                  // POST .../pipeline/pipelines/{id}/action
 )
+
+// method is the HTTP method an endpoint answers.
+func (e endpoint) method() string {
+	if e == pipelineAction {
+		return http.MethodPost
+	}
+	return http.MethodGet
+}
 
 // taskKey names what one read asks for; id is "" for the list.
 type taskKey struct {
@@ -126,6 +137,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, key taskKey) {
 		writeError(w, http.StatusBadRequest, "SVCSTG.00100400", "Invalid request: the Content-Type header must be application/json")
 		return
 	}
+	if key.ep == pipelineAction {
+		s.startPipeline(w, r, key)
+		return
+	}
 	s.mu.Lock()
 	knownProject := s.projects[key.project]
 	var st Step
@@ -138,6 +153,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, key taskKey) {
 	switch {
 	case !knownProject:
 		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Project "+key.project+" does not exist or ServiceStage is not enabled in it")
+	case !found && key.ep == pipelineDetails:
+		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Pipeline "+key.id+" does not exist")
 	case !found && key.ep == planDetails:
 		writeError(w, http.StatusNotFound, "SVCSTG.00100433", "Application release not found: release plan "+key.id+" does not exist")
 	case !found:

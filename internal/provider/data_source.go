@@ -33,6 +33,9 @@ type dataSource struct {
 	schema         schema.Schema
 	// permission is the IAM action the read needs, for errors.
 	permission string
+	// edition is set for the new edition's data sources, whose errors say
+	// which edition they read (see newEdition).
+	edition *edition
 	// readInto reads from the API into r.state. It adds to diags what is
 	// not an API error (warnings, say) and returns the API error, if any.
 	readInto func(r *reading, diags *diag.Diagnostics) error
@@ -144,8 +147,12 @@ func (d *dataSource) startRead(ctx context.Context, config tfsdk.Config, diags *
 // list of a project's.
 func (d *dataSource) subject(state stateValues, projectID string) readSubject {
 	s := readSubject{kind: "release task", projectID: projectID, permission: d.permission, endpoint: d.data.endpoint, method: d.data.authMethod}
-	if _, ok := state["release_plan_id"]; ok {
-		s.id, s.idAttr = state.string("release_plan_id"), "release_plan_id"
+	idAttr := "release_plan_id"
+	if d.edition != nil {
+		s.kind, s.notFoundNote, idAttr = d.edition.kind, d.edition.notFoundNote, d.edition.idAttr
+	}
+	if _, ok := state[idAttr]; ok {
+		s.id, s.idAttr = state.string(idAttr), idAttr
 	}
 	return s
 }

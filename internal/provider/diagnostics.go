@@ -26,6 +26,8 @@ type readSubject struct {
 	permission string
 	endpoint   string
 	method     authMethod
+	// notFoundNote, when set, ends the not-found error: which edition was read.
+	notFoundNote string
 }
 
 // description names the subject in a sentence: release task "X" in project "Y".
@@ -128,8 +130,8 @@ func notFoundDiagnostic(apiErr *servicestage.APIError, s readSubject) diag.Diagn
 	}
 	return diag.NewErrorDiagnostic(upperFirst(s.kind)+" not found",
 		fmt.Sprintf("%s %q was not found in project %q (%s).\n\nCheck %s, and that project_id (or the provider's project_id / "+
-			"HW_PROJECT_ID) is the project the %s belongs to.",
-			upperFirst(s.kind), s.id, s.projectID, statusLine(apiErr), s.idAttr, s.kind))
+			"HW_PROJECT_ID) is the project the %s belongs to.%s",
+			upperFirst(s.kind), s.id, s.projectID, statusLine(apiErr), s.idAttr, s.kind, s.notFoundNote))
 }
 
 // upperFirst capitalises the first letter of a sentence.

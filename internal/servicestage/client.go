@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/sync/singleflight"
 )
 
 // Defaults of Config.
@@ -45,6 +46,8 @@ type Config struct {
 type Client struct {
 	endpoint *url.URL
 	cfg      Config
+	// lists shares one list request among the overlapping calls for a project.
+	lists singleflight.Group
 }
 
 // New checks cfg and returns a Client.
