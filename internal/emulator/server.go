@@ -37,15 +37,16 @@ type Server struct {
 	projects map[string]bool
 	tasks    map[taskKey]*task
 	plans    map[string][]ReleasePlan
+	tokens   map[string]issuedToken
+	keys     map[string]AccessKey
+	users    map[string]User
+	regions  map[string]string
+	requests []Request
+
 	// pipelines are the new edition's tasks, and bareLists the projects
 	// whose list is the bare array.
 	pipelines map[string][]*pipelineState
 	bareLists map[string]bool
-	tokens    map[string]issuedToken
-	keys      map[string]AccessKey
-	users     map[string]User
-	regions   map[string]string
-	requests  []Request
 
 	tokensIssued atomic.Int64
 	connections  atomic.Int64
