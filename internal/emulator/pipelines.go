@@ -7,6 +7,13 @@ import (
 	"time"
 )
 
+// The new edition's endpoints, numbered apart from the old edition's.
+const (
+	pipelineList    endpoint = iota + 100 // GET .../pipeline/pipelines
+	pipelineDetails                       // GET .../pipeline/pipelines/{id}
+	pipelineAction                        // POST .../pipeline/pipelines/{id}/action
+)
+
 // The new edition's status codes, as the list sends them.
 const (
 	PipelineInitialized      = 1

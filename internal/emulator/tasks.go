@@ -42,12 +42,9 @@ const (
 type endpoint int
 
 const (
-	deployInfo      endpoint = iota // GET .../release-plans/{id}/deploy-info
-	planDetails                     // GET .../release-plans/{id}
-	planList                        // GET .../release-plans
-	pipelineList                    // GET .../pipeline/pipelines
-	pipelineDetails                 // GET .../pipeline/pipelines/{id}
-	pipelineAction                  // POST .../pipeline/pipelines/{id}/action
+	deployInfo  endpoint = iota // GET .../release-plans/{id}/deploy-info
+	planDetails                 // GET .../release-plans/{id}
+	planList                    // GET .../release-plans
 )
 
 // method is the HTTP method an endpoint answers.
