@@ -14,8 +14,9 @@ import (
 )
 
 // readWithoutTerraform runs a data source's Read as Terraform would, with
-// every argument null, against the provider configured for url.
-func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSource, url string) diag.Diagnostics {
+// the given string arguments (name/value pairs) and every other one null,
+// against the provider configured for url.
+func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSource, url string, args ...string) diag.Diagnostics {
 	t.Helper()
 	ctx := context.Background()
 	data, diags := newProviderData(ctx, settings{endpoint: url, token: testToken, projectID: testProject}, testTiming, "test")
@@ -30,6 +31,9 @@ func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSour
 	attrs := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		attrs[name] = tftypes.NewValue(at, nil)
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		attrs[args[i]] = tftypes.NewValue(tftypes.String, args[i+1])
 	}
 	resp := datasource.ReadResponse{State: tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}}
 	ds.Read(ctx, datasource.ReadRequest{Config: tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
