@@ -119,15 +119,11 @@ var pipeline = dataSource{
 
 func newPipelineDataSource() datasource.DataSource { return pipeline.instance() }
 
-// readPipeline reads the details once, then the status from the list once
-// or until no run is in progress.
+// readPipeline reads the details once and, side by side with them, the
+// status from the list: once, or until no run is in progress.
 func readPipeline(r *reading, diags *diag.Diagnostics) error {
 	pipelineID := r.state.string("pipeline_id")
 	ctx := tflog.SetField(r.ctx, "pipeline_id", pipelineID)
-	details, err := r.client.GetPipeline(ctx, r.projectID, pipelineID)
-	if err != nil {
-		return err
-	}
 	fetch := func(ctx context.Context) (*servicestage.PipelineSummary, error) {
 		list, err := r.client.ListPipelines(ctx, r.projectID)
 		if err != nil {
@@ -138,13 +134,33 @@ func readPipeline(r *reading, diags *diag.Diagnostics) error {
 		}
 		return &servicestage.PipelineSummary{ID: pipelineID}, nil
 	}
-	var status *servicestage.PipelineSummary
+	type answer struct {
+		status *servicestage.PipelineSummary
+		err    error
+	}
+	// The list is asked while the details are: a read costs one round trip, not two.
+	first := make(chan answer, 1)
+	go func() {
+		status, err := fetch(ctx)
+		first <- answer{status, err}
+	}()
+	details, err := r.client.GetPipeline(ctx, r.projectID, pipelineID)
+	if err != nil {
+		return err // A missing task says so, whatever the list said.
+	}
+	a := <-first
+	status, err := a.status, a.err
 	wait := r.state.bool("wait_for_completion")
 	if wait {
-		status, err = waitUntil(ctx, fetch, (*servicestage.PipelineSummary).Completed, logPipelineStatus,
-			r.timing.pollInitial, r.timing.pollMax)
-	} else {
-		status, err = fetch(ctx)
+		// The first poll is the answer already there.
+		polled := false
+		status, err = waitUntil(ctx, func(ctx context.Context) (*servicestage.PipelineSummary, error) {
+			if !polled {
+				polled = true
+				return a.status, a.err
+			}
+			return fetch(ctx)
+		}, (*servicestage.PipelineSummary).Completed, logPipelineStatus, r.timing.pollInitial, r.timing.pollMax)
 	}
 	if err != nil {
 		return err

@@ -166,7 +166,7 @@ func TestAccPipelines_emptyProject(t *testing.T) {
 	_, url := newEmulator(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{Config: tokenProvider(url) + pipelinesBlock(), ConfigStateChecks: expectPipelineIDs()}},
+		Steps:                    []resource.TestStep{{Config: tokenProvider(url) + pipelinesBlock(), ConfigStateChecks: expectPipelineIDs()}},
 	})
 }
 
@@ -298,61 +298,16 @@ func TestAccPipeline_hostileIDSendsNothing(t *testing.T) {
 
 // Every way of authenticating reaches both new-edition endpoints.
 func TestAccPipelines_everyAuthMethod(t *testing.T) {
-	blocks := pipelinesBlock() + pipelineBlock("pipe-a")
-	for _, tc := range []struct {
-		name, provider, auth string
-		tokens               int64
-	}{
-		{name: "token", auth: "token", provider: "token"},
-		{name: "aksk", auth: "aksk", provider: "aksk"},
-		{name: "temporary aksk", auth: "aksk", provider: "temporary"},
-		{name: "password", auth: "token", provider: "password", tokens: 1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv, url := withPipelines(t)
-			srv.AddAccessKey(emulator.AccessKey{AccessKey: testTempAccessKey, SecretKey: testTempSecretKey, SecurityToken: testSecurityTok})
-			provider := map[string]string{
-				"token":     tokenProvider(url),
-				"aksk":      providerBlock("endpoint", url, "project_id", testProject, "access_key", testAccessKey, "secret_key", testSecretKey),
-				"temporary": providerBlock("endpoint", url, "project_id", testProject, "access_key", testTempAccessKey, "secret_key", testTempSecretKey, "security_token", testSecurityTok),
-				"password":  passwordProvider(url, "project_id", testProject),
-			}[tc.provider]
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: provider + blocks,
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(pipelinesAddr, tfjsonpath.New("ids"), knownvalue.ListSizeExact(len(testPipelines))),
-						expectPipeline("status", knownvalue.StringExact("SUCCEEDED")),
-						emulatorCheck(func() error { return pipelineReadsWith(srv, tc.auth, tc.tokens) }),
-					},
-				}},
-			})
+	testEveryAuthMethod(t, withPipelines, pipelinesBlock()+pipelineBlock("pipe-a"),
+		func(srv *emulator.Server, auth string, tokens int64) []statecheck.StateCheck {
+			return []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(pipelinesAddr, tfjsonpath.New("ids"), knownvalue.ListSizeExact(len(testPipelines))),
+				expectPipeline("status", knownvalue.StringExact("SUCCEEDED")),
+				emulatorCheck(func() error {
+					return pathReadsWith(srv, auth, tokens, "/v3/"+testProject+"/pipeline/pipelines", "/v3/"+testProject+"/pipeline/pipelines/pipe-a")
+				}),
+			}
 		})
-	}
-}
-
-// pipelineReadsWith checks that the list and the details were both read,
-// each time accepted with the given authentication, after tokens IAM logins.
-func pipelineReadsWith(srv *emulator.Server, auth string, tokens int64) error {
-	list, details := "/v3/"+testProject+"/pipeline/pipelines", "/v3/"+testProject+"/pipeline/pipelines/pipe-a"
-	seen := map[string]int{}
-	for _, r := range srv.Requests() {
-		if r.Path != list && r.Path != details {
-			continue
-		}
-		if r.Auth != auth || r.Status != http.StatusOK {
-			return fmt.Errorf("read %s: Auth %q, HTTP %d; want Auth %q and 200", r.Path, r.Auth, r.Status, auth)
-		}
-		seen[r.Path]++
-	}
-	if seen[list] == 0 || seen[details] == 0 {
-		return fmt.Errorf("reads of the list and the details: %v; want both", seen)
-	}
-	if n := srv.TokensIssued(); n != tokens {
-		return fmt.Errorf("IAM issued %d tokens, want %d", n, tokens)
-	}
-	return nil
 }
 
 // The wait polls the list until the run ends: RUNNING for two reads, then

@@ -104,6 +104,8 @@ func writeStats(file string, srv *emulator.Server) error {
 		"requests":      int64(len(srv.Requests())),
 		"connections":   srv.Connections(),
 		"tokens_issued": srv.TokensIssued(),
+		// The new edition's list, which servicestage_pipeline reads share.
+		"pipeline_list_requests": int64(srv.PipelineListReads(emulator.DemoProject)),
 	})
 	if err != nil {
 		return err
