@@ -174,7 +174,12 @@ output "components" {
 }
 EOF
   fi
-  for run in $(seq "$runs"); do
+done
+
+# Every N in each run, so that a change in the machine's load meets them all.
+for run in $(seq "$runs"); do
+  for n in "${counts[@]}"; do
+    config="$work/n${n/:/-}"
     # Alternate which build goes first, so neither always meets a cold cache.
     order=("${builds[@]}")
     (( run % 2 == 0 )) && order=($(printf '%s\n' "${builds[@]}" | tac))
