@@ -81,7 +81,7 @@ var pipelineObject = newAPIObject[servicestage.Pipeline]()
 // pipeline is the data source's definition, built once: each RPC gets a copy.
 var pipeline = dataSource{
 	typeNameSuffix: "_pipeline",
-	permission:     "servicestage:pipeline:get",
+	permission:     "servicestage:pipeline:get (details) and servicestage:pipeline:list (status)",
 	edition:        newEdition,
 	readInto:       readPipeline,
 	schema: schema.Schema{

@@ -413,3 +413,18 @@ func expectPipelineListReads(srv *emulator.Server, n int) resource.TestCheckFunc
 		return nil
 	}
 }
+
+// A token scoped to another project is refused; the error names the
+// permissions each data source needs.
+func TestAccPipelines_permissionDenied(t *testing.T) {
+	for name, tc := range map[string]struct{ block, permission string }{
+		"list":    {pipelinesBlock("project_id", otherProject), `servicestage:pipeline:list permission`},
+		"details": {pipelineBlock("pipe-a", "project_id", otherProject), `servicestage:pipeline:get \(details\) and servicestage:pipeline:list \(status\) permission`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, url := withPipelines(t)
+			failingRead(t, tokenProvider(url)+tc.block, `Permission denied`, `HTTP 403`, `APIGW\.0302`, tc.permission,
+				`project "`+otherProject+`"`, `scoped to one project`)
+		})
+	}
+}
