@@ -83,8 +83,9 @@ func (l *PipelineList) Find(id string) *PipelineSummary {
 	return nil
 }
 
-// Merge fills each field the details answer left unset from the task's
-// list entry: the status, creator and times. What the details say wins.
+// Merge takes the status from the task's list entry, and fills each other
+// field the details answer left unset (creator, times) from it: otherwise
+// what the details say wins.
 func (p *Pipeline) Merge(s *PipelineSummary) {
 	dst, src := reflect.ValueOf(&p.PipelineSummary).Elem(), reflect.ValueOf(s).Elem()
 	for i := range dst.NumField() {
@@ -92,6 +93,7 @@ func (p *Pipeline) Merge(s *PipelineSummary) {
 			dst.Field(i).Set(src.Field(i))
 		}
 	}
+	p.StatusCode, p.Status = s.StatusCode, s.Status
 }
 
 // ListPipelines reads every new-edition release task of a project. Calls

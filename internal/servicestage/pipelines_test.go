@@ -136,6 +136,13 @@ func TestPipelineMerge(t *testing.T) {
 	if pipelineExampleSummary.Name != "release-gn7mre" {
 		t.Errorf("Merge changed the list's entry")
 	}
+	// Should the details ever carry a status, the list's still wins: it is
+	// the one the list-based waits agree with.
+	p, _ = DecodePipeline([]byte(`{"id": "x", "status": 4}`))
+	p.Merge(&PipelineSummary{ID: "x"})
+	if p.Status != "" || p.StatusCode.Valid {
+		t.Errorf("a task the list lacks has a status: %+v", p.PipelineSummary)
+	}
 }
 
 func TestPipelineRequests(t *testing.T) {
