@@ -52,16 +52,7 @@ func pipelineBlock(id string, extra ...string) string {
 
 // expectPipelineIDs checks ids, and that pipelines lists the same tasks in the same order.
 func expectPipelineIDs(ids ...string) []statecheck.StateCheck {
-	idChecks := make([]knownvalue.Check, len(ids))
-	objChecks := make([]knownvalue.Check, len(ids))
-	for i, id := range ids {
-		idChecks[i] = knownvalue.StringExact(id)
-		objChecks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
-	}
-	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(pipelinesAddr, tfjsonpath.New("ids"), knownvalue.ListExact(idChecks)),
-		statecheck.ExpectKnownValue(pipelinesAddr, tfjsonpath.New("pipelines"), knownvalue.ListExact(objChecks)),
-	}
+	return expectListIDs(pipelinesAddr, "pipelines", ids...)
 }
 
 func expectPipeline(path string, check knownvalue.Check) statecheck.StateCheck {

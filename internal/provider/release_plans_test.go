@@ -58,15 +58,21 @@ func releasePlanBlock(id string) string {
 
 // expectIDs checks ids, and that release_plans lists the same tasks in the same order.
 func expectIDs(ids ...string) []statecheck.StateCheck {
+	return expectListIDs(releasePlansAddr, "release_plans", ids...)
+}
+
+// expectListIDs checks a list data source's ids, and that its list
+// attribute holds the same tasks in the same order.
+func expectListIDs(addr, list string, ids ...string) []statecheck.StateCheck {
 	idChecks := make([]knownvalue.Check, len(ids))
-	planChecks := make([]knownvalue.Check, len(ids))
+	objChecks := make([]knownvalue.Check, len(ids))
 	for i, id := range ids {
 		idChecks[i] = knownvalue.StringExact(id)
-		planChecks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+		objChecks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(releasePlansAddr, tfjsonpath.New("ids"), knownvalue.ListExact(idChecks)),
-		statecheck.ExpectKnownValue(releasePlansAddr, tfjsonpath.New("release_plans"), knownvalue.ListExact(planChecks)),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids"), knownvalue.ListExact(idChecks)),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New(list), knownvalue.ListExact(objChecks)),
 	}
 }
 
