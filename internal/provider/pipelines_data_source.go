@@ -139,9 +139,12 @@ func readPipeline(r *reading, diags *diag.Diagnostics) error {
 		err    error
 	}
 	// The list is asked while the details are: a read costs one round trip, not two.
+	// Each goroutine logs with fields of its own: tflog masks secrets in a
+	// context's field map in place, so two goroutines must not share one.
+	listCtx := tflog.SetField(ctx, "status_from", "list")
 	first := make(chan answer, 1)
 	go func() {
-		status, err := fetch(ctx)
+		status, err := fetch(listCtx)
 		first <- answer{status, err}
 	}()
 	details, err := r.client.GetPipeline(ctx, r.projectID, pipelineID)

@@ -31,6 +31,18 @@ func TestPipelineWarnsWhenTheListLacksIt(t *testing.T) {
 	}
 }
 
+// A read asks for the details and the list at once, both logging with the
+// secrets masked. Run with -race: a context whose log fields two goroutines
+// share is a data race (tflog masks them in place).
+func TestPipelineReadLogsFromTwoGoroutines(t *testing.T) {
+	_, url := withPipelines(t)
+	for range 20 {
+		if diags := readWithoutTerraform(t, newPipelineDataSource, url, "pipeline_id", "pipe-a"); len(diags) != 0 {
+			t.Fatalf("diagnostics %v", diags)
+		}
+	}
+}
+
 var pipelineSummaryTypes = map[string]attr.Type{
 	"id": types.StringType, "name": types.StringType, "description": types.StringType, "config_mode": types.StringType,
 	"creator": types.StringType, "enterprise_project_id": types.StringType, "model_version": types.Int64Type,

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 )
@@ -18,7 +20,8 @@ import (
 // against the provider configured for url.
 func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSource, url string, args ...string) diag.Diagnostics {
 	t.Helper()
-	ctx := context.Background()
+	// With a logger, as Terraform gives one: reads log, and masking applies.
+	ctx := tflogtest.RootLogger(context.Background(), io.Discard)
 	data, diags := newProviderData(ctx, settings{endpoint: url, token: testToken, projectID: testProject}, testTiming, "test")
 	if diags.HasError() {
 		t.Fatal(diags)
