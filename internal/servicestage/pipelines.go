@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -102,8 +103,11 @@ func (p *Pipeline) Merge(s *PipelineSummary) {
 func (c *Client) ListPipelines(ctx context.Context, projectID string) (*PipelineList, error) {
 	op := fmt.Sprintf("listing the new-edition release tasks of project %q", projectID)
 	for {
+		// The shared request logs with fields of its own: tflog masks a
+		// context's fields in place, and this caller may log while it runs.
+		shared := tflog.SetField(ctx, "shared_list_request", true)
 		ch := c.lists.DoChan(projectID, func() (any, error) {
-			return fetch(ctx, c, op, DecodePipelineList, []pathID{{"project_id", projectID}}, "v3", projectID, "pipeline", "pipelines")
+			return fetch(shared, c, op, DecodePipelineList, []pathID{{"project_id", projectID}}, "v3", projectID, "pipeline", "pipelines")
 		})
 		var res singleflight.Result
 		select {
