@@ -43,10 +43,11 @@ type Server struct {
 	regions  map[string]string
 	requests []Request
 
-	// pipelines are the new edition's tasks, and bareLists the projects
-	// whose list is the bare array.
-	pipelines map[string][]*pipelineState
-	bareLists map[string]bool
+	// pipelines are the new edition's tasks, bareLists the projects whose
+	// list is the bare array, and listBodies each project's list as last sent.
+	pipelines  map[string][]*pipelineState
+	bareLists  map[string]bool
+	listBodies map[string][]byte
 
 	tokensIssued atomic.Int64
 	connections  atomic.Int64
