@@ -13,6 +13,10 @@
 #   TASK_COMPONENTS=100 scripts/bench.sh    every read gets a task of 100 components
 #   TF=/path/to/terraform scripts/bench.sh
 #   BENCH_RSS=proc scripts/bench.sh         measure RSS from /proc even if GNU time is there
+#   COUNTS="200 pipeline:200" scripts/bench.sh
+#                                           pipeline:N is N servicestage_pipeline reads in a
+#                                           project of PIPELINES (1000) new-edition tasks,
+#                                           side by side with N deploy-info reads
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,6 +48,10 @@ emulator_args=()
 if [[ -n "${TASK_COMPONENTS:-}" ]]; then
   tasks='"b0a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d"'
   emulator_args=(-large-task-components "$TASK_COMPONENTS")
+fi
+
+if [[ " ${counts[*]}" == *" pipeline:"* ]]; then
+  emulator_args+=(-pipelines "${PIPELINES:-1000}")
 fi
 
 builds=(current)
@@ -120,9 +128,30 @@ max() { sort -g | tail -n 1; }
 
 echo "==> $("$tf" version | head -n 1), $runs plan(s) per N, peak RSS via $rss_method" >&2
 for n in "${counts[@]}"; do
-  config="$work/n$n"
+  config="$work/n${n/:/-}"
   mkdir -p "$config"
-  cat >"$config/main.tf" <<EOF
+  if [[ $n == pipeline:* ]]; then
+    # Reads spread over the project's tasks; the emulator's IDs end in the task's number.
+    cat >"$config/main.tf" <<EOF
+terraform {
+  required_providers {
+    servicestage = { source = "f6c119bb/servicestage" }
+  }
+}
+
+provider "servicestage" {}
+
+data "servicestage_pipeline" "bench" {
+  count       = ${n#pipeline:}
+  pipeline_id = format("00000000-0000-4000-8000-%012d", (count.index * 7) % ${PIPELINES:-1000})
+}
+
+output "succeeded" {
+  value = length([for p in data.servicestage_pipeline.bench : p if p.succeeded])
+}
+EOF
+  else
+    cat >"$config/main.tf" <<EOF
 terraform {
   required_providers {
     servicestage = { source = "f6c119bb/servicestage" }
@@ -144,7 +173,13 @@ output "components" {
   value = sum([for d in data.servicestage_release_plan_deploy_info.bench : length(d.components)])
 }
 EOF
-  for run in $(seq "$runs"); do
+  fi
+done
+
+# Every N in each run, so that a change in the machine's load meets them all.
+for run in $(seq "$runs"); do
+  for n in "${counts[@]}"; do
+    config="$work/n${n/:/-}"
     # Alternate which build goes first, so neither always meets a cold cache.
     order=("${builds[@]}")
     (( run % 2 == 0 )) && order=($(printf '%s\n' "${builds[@]}" | tac))
@@ -166,7 +201,7 @@ EOF
       wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
       rss=$(awk '$1 > m {m = $1} END {print m + 0}' "$BENCH_RSS_DIR/all")
       cpu=$(awk '{s += $2 + $3} END {printf "%.2f", s}' "$BENCH_RSS_DIR/all")
-      echo "$build $n $wall $rss $cpu $(stat_of connections) $(stat_of tokens_issued) $(stat_of requests)" >>"$work/results"
+      echo "$build $n $wall $rss $cpu $(stat_of connections) $(stat_of tokens_issued) $(stat_of requests) $(stat_of pipeline_list_requests)" >>"$work/results"
       echo "    N=$n $build run $run: $wall s, provider peak RSS $rss KiB and $cpu s CPU," \
         "$(stat_of connections) connections, $(stat_of tokens_issued) token(s), $(stat_of requests) requests" >&2
     done
@@ -177,16 +212,17 @@ done
 column() { awk -v b="$1" -v n="$2" -v k="$3" '$1 == b && $2 == n {print $k}' "$work/results"; }
 
 echo
-echo "| build | N data sources | median wall time | min–max | provider CPU (median) | provider peak RSS (max) | TCP connections (max) | IAM tokens (max) | requests |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| build | N data sources | median wall time | min–max | provider CPU (median) | provider peak RSS (max) | TCP connections (max) | IAM tokens (max) | requests | new-edition list requests |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${counts[@]}"; do
   for build in "${builds[@]}"; do
     label=$build
     [[ $build == baseline ]] && label="baseline ($BASELINE)"
-    printf '| %s | %s | %.2f s | %.2f–%.2f s | %.2f s | %.1f MiB | %s | %s | %s |\n' "$label" "$n" \
+    printf '| %s | %s | %.2f s | %.2f–%.2f s | %.2f s | %.1f MiB | %s | %s | %s | %s |\n' "$label" "$n" \
       "$(column "$build" "$n" 3 | median)" "$(column "$build" "$n" 3 | sort -g | head -n 1)" "$(column "$build" "$n" 3 | max)" \
       "$(column "$build" "$n" 5 | median)" "$(awk -v k="$(column "$build" "$n" 4 | max)" 'BEGIN {print k / 1024}')" \
-      "$(column "$build" "$n" 6 | max)" "$(column "$build" "$n" 7 | max)" "$(column "$build" "$n" 8 | max)"
+      "$(column "$build" "$n" 6 | max)" "$(column "$build" "$n" 7 | max)" "$(column "$build" "$n" 8 | max)" \
+      "$(column "$build" "$n" 9 | max)"
   done
 done
 echo

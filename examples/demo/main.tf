@@ -167,3 +167,30 @@ output "all_releases" {
     )
   ]
 }
+
+# 6. The new edition of Release Management keeps its own tasks: the newest
+# checkout-release-* task, read with wait_for_completion while its run goes
+# RUNNING, AWAITING_APPROVAL (approved in the console), SUCCEEDED.
+data "servicestage_pipelines" "checkout" {
+  name_regex = "^checkout-release-"
+}
+
+data "servicestage_pipeline" "checkout" {
+  pipeline_id         = data.servicestage_pipelines.checkout.ids[0]
+  wait_for_completion = true
+
+  timeouts = {
+    read = "2m"
+  }
+}
+
+output "both_editions" {
+  description = "The newest task of each edition: the old edition's orders-* and the new edition's checkout-release-*."
+  value = {
+    old_edition = "${local.newest_orders.name}: ${local.newest_orders.status}"
+    new_edition = "${data.servicestage_pipeline.checkout.name}: ${data.servicestage_pipeline.checkout.status} (completed ${data.servicestage_pipeline.checkout.completed}, succeeded ${data.servicestage_pipeline.checkout.succeeded})"
+    new_edition_tasks = [
+      for p in data.servicestage_pipelines.checkout.pipelines : "${p.name}: ${p.status}"
+    ]
+  }
+}

@@ -64,6 +64,8 @@ func (s *Server) ReleasePlanReads(project, id string) int {
 func (s *Server) render(key taskKey) ([]byte, bool) {
 	plans := s.plans[key.project]
 	switch key.ep {
+	case pipelineList, pipelineDetails:
+		return s.renderPipelines(key)
 	case planList:
 		shown := make([]ReleasePlan, len(plans))
 		for i, p := range plans {

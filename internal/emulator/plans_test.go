@@ -16,7 +16,18 @@ import (
 // apiGet builds a GET of path (below the base URL) as the provider sends it.
 func apiGet(t *testing.T, base, path, tok string) *http.Request {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+path, nil)
+	return apiRequest(t, http.MethodGet, base, path, tok, "")
+}
+
+// apiPost is apiGet's POST, with a body ("" for none).
+func apiPost(t *testing.T, base, path, tok, body string) *http.Request {
+	t.Helper()
+	return apiRequest(t, http.MethodPost, base, path, tok, body)
+}
+
+func apiRequest(t *testing.T, method, base, path, tok, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, base+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

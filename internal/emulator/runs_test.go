@@ -12,13 +12,6 @@ import (
 const executePath = detailsPath + "/execute"
 
 // apiPost builds the execute request as the provider sends it.
-func apiPost(t *testing.T, base, path, tok string) *http.Request {
-	t.Helper()
-	req := apiGet(t, base, path, tok)
-	req.Method = http.MethodPost
-	return req
-}
-
 // runPlan is a task of two components, last run at lastRun.
 func runPlan(lastRun time.Time) emulator.ReleasePlan {
 	return emulator.ReleasePlan{ID: releasePlan, Name: "orders", Status: "SUCCESS", CreateTime: lastRun.Add(-time.Hour),
@@ -90,7 +83,7 @@ func TestExecuteStartsARun(t *testing.T) {
 	lastRun := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
 	srv.AddReleasePlan(project, runPlan(lastRun))
 
-	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)))
+	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token, "")))
 	if n := srv.Executes(project, releasePlan); n != 1 {
 		t.Errorf("Executes = %d, want 1", n)
 	}
@@ -114,7 +107,7 @@ func TestExecuteStartsARun(t *testing.T) {
 	}
 
 	// A second execute is a second run, with its own execute_time.
-	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)))
+	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token, "")))
 	if d, _ := viewPlan(t, base); d.executeTime <= details.executeTime || d.status != "RUNNING" {
 		t.Errorf("second run: %+v, want a later execute_time than %d and RUNNING", d, details.executeTime)
 	}
@@ -131,14 +124,14 @@ func TestExecuteChecks(t *testing.T) {
 	const otherProject = "00000000000000000000000000000abc"
 	srv.AddToken("other-token", otherProject, time.Now().Add(time.Hour))
 
-	wantRejected(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, "")), "Authorization not found")
-	wantError(t, "another project's token", do(t, http.DefaultTransport, apiPost(t, base, executePath, "other-token")),
+	wantRejected(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, "", "")), "Authorization not found")
+	wantError(t, "another project's token", do(t, http.DefaultTransport, apiPost(t, base, executePath, "other-token", "")),
 		http.StatusForbidden, "APIGW.0302")
-	noType := apiPost(t, base, executePath, token)
+	noType := apiPost(t, base, executePath, token, "")
 	noType.Header.Del("Content-Type")
 	wantError(t, "no Content-Type", do(t, http.DefaultTransport, noType), http.StatusBadRequest, "SVCSTG.00100400")
 	wantError(t, "GET", do(t, http.DefaultTransport, apiGet(t, base, executePath, token)), http.StatusMethodNotAllowed, "APIGW.0101")
-	wantError(t, "unknown task", do(t, http.DefaultTransport, apiPost(t, base, listPath+"/6b1d0e2f-0000-4000-8000-000000000000/execute", token)),
+	wantError(t, "unknown task", do(t, http.DefaultTransport, apiPost(t, base, listPath+"/6b1d0e2f-0000-4000-8000-000000000000/execute", token, "")),
 		http.StatusNotFound, "SVCSTG.00100433")
 	if d, _ := viewPlan(t, base); d.executeTime != lastRun.UnixMilli() || d.status != "SUCCESS" {
 		t.Errorf("after refused executes: %+v, want the old run (%d, SUCCESS)", d, lastRun.UnixMilli())
@@ -160,7 +153,7 @@ func TestExecuteFailingRun(t *testing.T) {
 		emulator.Component{ID: "c2", Name: "worker", Status: "ROLLBACK_SUCCEED", JobStatus: "FAILED", StartTime: now, EndTime: now.Add(time.Second),
 			FailMessage: "readiness probe failed", RollbackJobStatus: "SUCCEEDED"},
 	))
-	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)))
+	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token, "")))
 	for i, want := range [][]string{
 		{"RUNNING", "RUNNING"}, {"SUCCEEDED", "RUNNING"}, {"SUCCEEDED", "FAILED/RUNNING"}, {"SUCCEEDED", "FAILED/SUCCEEDED"},
 	} {
@@ -178,7 +171,7 @@ func TestExecuteEndlessRun(t *testing.T) {
 	srv, base := start(t)
 	srv.AddReleasePlan(project, runPlan(time.Now().Add(-time.Hour)))
 	srv.SetRun(project, releasePlan, emulator.EndlessRun(time.Now(), emulator.Component{ID: "c1", Name: "api"}))
-	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)))
+	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token, "")))
 	for i := range 5 {
 		if got := jobStates(t, base); !slices.Equal(got, []string{"RUNNING"}) {
 			t.Errorf("read %d: %v, want RUNNING", i+1, got)
@@ -205,13 +198,13 @@ func TestExecuteAmbiguousFaults(t *testing.T) {
 			lastRun := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
 			srv.AddReleasePlan(project, runPlan(lastRun))
 			srv.ScriptExecute(project, releasePlan, tc.execute, emulator.Execute{Acts: true})
-			wantError(t, tc.name, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)), tc.status, "SVCSTG.00100500")
+			wantError(t, tc.name, do(t, http.DefaultTransport, apiPost(t, base, executePath, token, "")), tc.status, "SVCSTG.00100500")
 			d, _ := viewPlan(t, base)
 			if started := d.executeTime != lastRun.UnixMilli(); started != tc.started || (started && d.status != "RUNNING") {
 				t.Errorf("details %+v: a run started = %v, want %v", d, started, tc.started)
 			}
 			// The last answer repeats: the next execute succeeds.
-			wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)))
+			wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token, "")))
 			if n := srv.Executes(project, releasePlan); n != 2 {
 				t.Errorf("Executes = %d, want 2", n)
 			}
@@ -225,7 +218,7 @@ func TestExecuteLateRun(t *testing.T) {
 	lastRun := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
 	srv.AddReleasePlan(project, runPlan(lastRun))
 	srv.ScriptExecute(project, releasePlan, emulator.Execute{Acts: true, ShowAfter: 2})
-	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token)))
+	wantOK(t, do(t, http.DefaultTransport, apiPost(t, base, executePath, token, "")))
 	if d, _ := viewPlan(t, base); d.executeTime != lastRun.UnixMilli() {
 		t.Errorf("first read after execute: execute_time %d, want the old %d", d.executeTime, lastRun.UnixMilli())
 	}

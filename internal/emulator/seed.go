@@ -97,6 +97,7 @@ func (s *Server) SeedDemo(now time.Time) {
 		Component{ID: "c6d7e8f9-8091-4cad-9e1f-6a7b8c9d0e13", Name: "payments", Version: "2026.1127.1100", Seq: 1,
 			Status: "CREATED"},
 	)
+	s.seedPipelines(now)
 }
 
 // seedTask serves a task whose deploy-info and details show components.

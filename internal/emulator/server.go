@@ -45,6 +45,12 @@ type Server struct {
 	regions    map[string]string
 	requests   []Request
 
+	// pipelines are the new edition's tasks, bareLists the projects whose
+	// list is the bare array, and listBodies each project's list as last sent.
+	pipelines  map[string][]*pipelineState
+	bareLists  map[string]bool
+	listBodies map[string][]byte
+
 	tokensIssued atomic.Int64
 	connections  atomic.Int64
 }
@@ -76,6 +82,9 @@ var routes = []struct {
 	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)$`), planDetails, http.MethodGet},
 	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/deploy-info$`), deployInfo, http.MethodGet},
 	{regexp.MustCompile(`^/v3/([^/]+)/cas/release-plans/([^/]+)/execute$`), planExecute, http.MethodPost},
+	{regexp.MustCompile(`^/v3/([^/]+)/pipeline/pipelines$`), pipelineList, http.MethodGet},
+	{regexp.MustCompile(`^/v3/([^/]+)/pipeline/pipelines/([^/]+)$`), pipelineDetails, http.MethodGet},
+	{regexp.MustCompile(`^/v3/([^/]+)/pipeline/pipelines/([^/]+)/action$`), pipelineAction, http.MethodPost},
 }
 
 // route finds the endpoint an escaped path names, and the method it takes.

@@ -48,6 +48,7 @@ const (
 	planExecute                 // POST .../release-plans/{id}/execute
 )
 
+// method is the HTTP method an endpoint answers.
 // taskKey names what one read asks for; id is "" for the list.
 type taskKey struct {
 	ep          endpoint
@@ -125,6 +126,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, key taskKey) {
 	if !checkContentType(w, r) {
 		return
 	}
+	if key.ep == pipelineAction {
+		s.startPipeline(w, r, key)
+		return
+	}
 	s.mu.Lock()
 	knownProject := s.projects[key.project]
 	var st Step
@@ -137,6 +142,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, key taskKey) {
 	switch {
 	case !knownProject:
 		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Project "+key.project+" does not exist or ServiceStage is not enabled in it")
+	case !found && key.ep == pipelineDetails:
+		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Pipeline "+key.id+" does not exist")
 	case !found && key.ep == planDetails:
 		writeError(w, http.StatusNotFound, "SVCSTG.00100433", "Application release not found: release plan "+key.id+" does not exist")
 	case !found:

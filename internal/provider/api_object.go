@@ -61,7 +61,9 @@ func apiObjectOf(t reflect.Type) *apiObject {
 	seen := map[string]bool{}
 	for _, f := range reflect.VisibleFields(t) {
 		jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous || !f.IsExported() || jsonName == "" || jsonName == "-" {
+		// A field the API does not send (json "-") is an attribute when it
+		// names one: a value the client derives, such as a status word.
+		if f.Anonymous || !f.IsExported() || ((jsonName == "" || jsonName == "-") && f.Tag.Get("tfsdk") == "") {
 			continue
 		}
 		af := apiField{name: jsonName, doc: quotedValue.ReplaceAllString(f.Tag.Get("doc"), "`$1`"), index: f.Index}

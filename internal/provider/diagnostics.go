@@ -24,11 +24,20 @@ type subjectKind struct {
 	// idAttr is the argument holding the ID of the one item read; empty for
 	// a data source that lists.
 	idAttr string
+	// notFoundNote, when set, ends the not-found error: which edition was read.
+	notFoundNote string
 }
+
+// newEditionNote tells a user who gave an old-edition ID to a new-edition
+// data source why it is not found: the editions keep separate tasks.
+const newEditionNote = "\n\nThe console's Release Management has two editions that keep separate tasks: an old-edition " +
+	"release task ID is not valid here. Read one with servicestage_release_plan instead."
 
 var (
 	oneReleaseTask  = subjectKind{noun: "release task", idAttr: "release_plan_id"}
 	releaseTaskList = subjectKind{noun: "release task"}
+	onePipeline     = subjectKind{noun: "new-edition release task", idAttr: "pipeline_id", notFoundNote: newEditionNote}
+	pipelineList    = subjectKind{noun: "new-edition release task"}
 )
 
 // lists reports whether the data source reads a project's list.
@@ -186,8 +195,8 @@ func notFoundDiagnostic(apiErr *servicestage.APIError, s readSubject) diag.Diagn
 	return diag.NewErrorDiagnostic(summary,
 		fmt.Sprintf("%s %q was not found in project %q (%s). ServiceStage answers so for an unknown %s, and for a "+
 			"project that does not exist or has no ServiceStage.\n\nCheck %s, and that project_id (or the provider's "+
-			"project_id / HW_PROJECT_ID) is the project the %s belongs to.",
-			upperFirst(s.noun), s.id, s.projectID, statusLine(apiErr), s.noun, s.idAttr, s.noun))
+			"project_id / HW_PROJECT_ID) is the project the %s belongs to.%s",
+			upperFirst(s.noun), s.id, s.projectID, statusLine(apiErr), s.noun, s.idAttr, s.noun, s.notFoundNote))
 }
 
 // upperFirst capitalises the first letter of a sentence.

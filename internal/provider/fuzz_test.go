@@ -68,9 +68,8 @@ func FuzzStateBuilder(f *testing.F) {
 		}
 		if list, err := servicestage.DecodeReleasePlanList(body); err == nil {
 			build(&releasePlans, func(s stateValues) error {
-				plans, err := listOf(releasePlanSummaryObject, "release_plans", filterReleasePlans(list.ReleasePlans, "", every, ""))
-				s["release_plans"] = plans
-				return unexpectedNull("release task list", err)
+				return setTaskList(&reading{state: s}, listFilter{nameRegex: every}, list.ReleasePlans,
+					releasePlanSummaryObject, "release_plans", releasePlanKey)
 			})
 		}
 	})

@@ -136,6 +136,8 @@ func (p *servicestageProvider) DataSources(context.Context) []func() datasource.
 		newDeployInfoDataSource,
 		newReleasePlanDataSource,
 		newReleasePlansDataSource,
+		newPipelinesDataSource,
+		newPipelineDataSource,
 	}
 }
 

@@ -26,35 +26,42 @@ var releasePlans = dataSource{
 		MarkdownDescription: "Lists the release tasks of a project (`GET /v3/{project_id}/cas/release-plans`), " +
 			"newest first, so that a configuration can find a task by name instead of pasting its ID. " +
 			"The filters are applied by the provider and combine with AND; no match gives empty lists.",
-		Attributes: map[string]schema.Attribute{
-			"project_id": projectIDAttribute("Project to list."),
-			"timeouts":   readOnceTimeouts,
-			"name": schema.StringAttribute{
-				Optional:            true,
-				Validators:          []validator.String{nonEmptyFilter()},
-				MarkdownDescription: "Only the task with exactly this name. Not empty: omit it to list every task.",
-			},
-			"name_regex": schema.StringAttribute{
-				Optional:   true,
-				Validators: []validator.String{nonEmptyFilter(), validRegexp()},
-				MarkdownDescription: "Only tasks whose name matches this [RE2](https://github.com/google/re2/wiki/Syntax) " +
-					"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function. Not empty: omit it to list every task.",
-			},
-			"status": schema.StringAttribute{
-				Optional:   true,
-				Validators: []validator.String{nonEmptyFilter()},
-				MarkdownDescription: "Only tasks with exactly this status, case included, e.g. `SUCCESS` or `FAILED`; " +
-					"a value that differs from a known status only in case gets a warning. Not empty: omit it to list every task.",
-			},
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The project ID.",
-			},
+		Attributes: attributes(listArguments(schema.StringAttribute{
+			Optional:   true,
+			Validators: []validator.String{nonEmptyFilter()},
+			MarkdownDescription: "Only tasks with exactly this status, case included, e.g. `SUCCESS` or `FAILED`; " +
+				"a value that differs from a known status only in case gets a warning. Not empty: omit it to list every task.",
+		}), map[string]schema.Attribute{
 			"release_plans": releasePlanSummaryObject.listAttribute(
 				"The matching release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
 			"ids": computedStrings("The IDs of the matching release tasks, in the same order as `release_plans`: `ids[0]` is the newest."),
-		},
+		}),
 	},
+}
+
+// listArguments are the arguments of a list data source, with its status
+// filter, and its id.
+func listArguments(status schema.StringAttribute) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"project_id": projectIDAttribute("Project to list."),
+		"timeouts":   readOnceTimeouts,
+		"name": schema.StringAttribute{
+			Optional:            true,
+			Validators:          []validator.String{nonEmptyFilter()},
+			MarkdownDescription: "Only the task with exactly this name. Not empty: omit it to list every task.",
+		},
+		"name_regex": schema.StringAttribute{
+			Optional:   true,
+			Validators: []validator.String{nonEmptyFilter(), validRegexp()},
+			MarkdownDescription: "Only tasks whose name matches this [RE2](https://github.com/google/re2/wiki/Syntax) " +
+				"regular expression, e.g. `^orders-`. Unanchored, like Terraform's `regex` function. Not empty: omit it to list every task.",
+		},
+		"status": status,
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The project ID.",
+		},
+	}
 }
 
 func newReleasePlansDataSource() datasource.DataSource { return releasePlans.instance() }
@@ -64,10 +71,8 @@ var releasePlanSummaryObject = newAPIObject[servicestage.ReleasePlanSummary]()
 
 // readReleasePlans lists the project's release tasks and keeps the matches.
 func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
-	// The validator has checked name_regex; "" matches every name.
-	nameRegex, err := regexp.Compile(r.state.string("name_regex"))
-	if err != nil {
-		diags.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
+	filter, ok := listFilterOf(r, diags)
+	if !ok {
 		return nil
 	}
 	list, err := r.client.ListReleasePlans(r.ctx, r.projectID)
@@ -79,28 +84,16 @@ func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
 			fmt.Sprintf("ServiceStage counts %d release tasks in project %q but sent %d; the API documents no paging, "+
 				"so release_plans holds only those sent.", count, r.projectID, len(list.ReleasePlans)))
 	}
-	if i := slices.Index(list.ReleasePlans, nil); i >= 0 {
-		return unexpectedNull("release task list", fmt.Errorf("the answer has null at release_plans[%d], where an object is expected", i))
-	}
-	status := r.state.string("status")
-	if known, ok := differsOnlyInCase(status, list.ReleasePlans); ok {
+	if known, ok := differsOnlyInCase(filter.status, list.ReleasePlans); ok {
 		diags.AddAttributeWarning(path.Root("status"), "status differs from a known status only in case",
 			fmt.Sprintf("status = %q is compared exactly, case included, so it matches no release task; did you mean %q? "+
-				"ServiceStage writes statuses in upper case.", status, known))
+				"ServiceStage writes statuses in upper case.", filter.status, known))
 	}
-	matches := filterReleasePlans(list.ReleasePlans, r.state.string("name"), nameRegex, status)
-	ids := make([]string, len(matches))
-	for i, p := range matches {
-		ids[i] = p.ID
-	}
-	plans, err := listOf(releasePlanSummaryObject, "release_plans", matches)
-	if err != nil {
-		return unexpectedNull("release task list", err)
-	}
-	r.state.setString("id", r.projectID)
-	r.state["release_plans"] = plans
-	r.state.setStrings("ids", ids)
-	return nil
+	return setTaskList(r, filter, list.ReleasePlans, releasePlanSummaryObject, "release_plans", releasePlanKey)
+}
+
+func releasePlanKey(p *servicestage.ReleasePlanSummary) listedTask {
+	return listedTask{p.ID, p.Name, p.Status, p.CreateTime}
 }
 
 // differsOnlyInCase returns the known status, documented or in the list,
@@ -112,7 +105,9 @@ func differsOnlyInCase(status string, plans []*servicestage.ReleasePlanSummary) 
 	}
 	known := slices.Clone(servicestage.ReleasePlanStatuses)
 	for _, p := range plans {
-		known = append(known, p.Status)
+		if p != nil {
+			known = append(known, p.Status)
+		}
 	}
 	if slices.Contains(known, status) {
 		return "", false
@@ -125,18 +120,66 @@ func differsOnlyInCase(status string, plans []*servicestage.ReleasePlanSummary) 
 	return "", false
 }
 
-// filterReleasePlans keeps the tasks that pass every filter ("" passes all),
-// newest first by create_time, a null time last, ties by id.
-func filterReleasePlans(plans []*servicestage.ReleasePlanSummary, name string, nameRegex *regexp.Regexp, status string) []*servicestage.ReleasePlanSummary {
-	matches := make([]*servicestage.ReleasePlanSummary, 0, len(plans))
-	for _, p := range plans {
-		if (name == "" || p.Name == name) && nameRegex.MatchString(p.Name) && (status == "" || p.Status == status) {
-			matches = append(matches, p)
+// listFilter is the filters of a list data source; "" passes all.
+type listFilter struct {
+	name, status string
+	nameRegex    *regexp.Regexp
+}
+
+// listFilterOf reads the filters name, name_regex and status; ok is false
+// when diags says why not.
+func listFilterOf(r *reading, diags *diag.Diagnostics) (listFilter, bool) {
+	// The validator has checked name_regex; "" matches every name.
+	nameRegex, err := regexp.Compile(r.state.string("name_regex"))
+	if err != nil {
+		diags.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
+		return listFilter{}, false
+	}
+	return listFilter{name: r.state.string("name"), status: r.state.string("status"), nameRegex: nameRegex}, true
+}
+
+// listedTask is what the filters and the order look at in one listed task.
+type listedTask struct {
+	id, name, status string
+	created          servicestage.Time
+}
+
+// setTaskList stores, as attribute attr and as ids, the tasks that pass
+// every filter, in the order of matchingTasks. A null task in the answer is
+// an error naming it, not a crash.
+func setTaskList[T any](r *reading, f listFilter, tasks []*T, o *apiObject, attr string, key func(*T) listedTask) error {
+	response := strings.ReplaceAll(attr, "_", " ") + " list"
+	if i := slices.Index(tasks, nil); i >= 0 {
+		return unexpectedNull(response, fmt.Errorf("the answer has null at %s[%d], where an object is expected", attr, i))
+	}
+	sorted, ids := matchingTasks(f, tasks, key)
+	list, err := listOf(o, attr, sorted)
+	if err != nil {
+		return unexpectedNull(response, err)
+	}
+	r.state.setString("id", r.projectID)
+	r.state[attr] = list
+	r.state.setStrings("ids", ids)
+	return nil
+}
+
+// matchingTasks keeps the tasks that pass every filter, newest first by
+// create_time, a null time last, ties by id, and returns them with their IDs.
+func matchingTasks[T any](f listFilter, tasks []*T, key func(*T) listedTask) ([]*T, []string) {
+	type keyed struct {
+		listedTask
+		task *T
+	}
+	matches := make([]keyed, 0, len(tasks))
+	for _, t := range tasks {
+		k := key(t)
+		if (f.name == "" || k.name == f.name) && f.nameRegex.MatchString(k.name) && (f.status == "" || k.status == f.status) {
+			matches = append(matches, keyed{k, t})
 		}
 	}
-	slices.SortStableFunc(matches, func(a, b *servicestage.ReleasePlanSummary) int {
-		at, aok := a.CreateTime.Get()
-		bt, bok := b.CreateTime.Get()
+	slices.SortStableFunc(matches, func(a, b keyed) int {
+		at, aok := a.created.Get()
+		bt, bok := b.created.Get()
 		switch {
 		case aok != bok && aok:
 			return -1
@@ -145,7 +188,12 @@ func filterReleasePlans(plans []*servicestage.ReleasePlanSummary, name string, n
 		case at != bt:
 			return cmp.Compare(bt, at)
 		}
-		return cmp.Compare(a.ID, b.ID)
+		return cmp.Compare(a.id, b.id)
 	})
-	return matches
+	ids := make([]string, len(matches))
+	sorted := make([]*T, len(matches))
+	for i, m := range matches {
+		ids[i], sorted[i] = m.id, m.task
+	}
+	return sorted, ids
 }

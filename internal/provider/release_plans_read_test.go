@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -9,16 +10,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 )
 
 // readWithoutTerraform runs a data source's Read as Terraform would, with
-// the string arguments given as name/value pairs and every other one null,
+// the given string arguments (name/value pairs) and every other one null,
 // against the provider configured for url.
 func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSource, url string, args ...string) diag.Diagnostics {
 	t.Helper()
-	ctx := context.Background()
+	// With a logger, as Terraform gives one: reads log, and masking applies.
+	ctx := tflogtest.RootLogger(context.Background(), io.Discard)
 	data, diags := newProviderData(ctx, settings{endpoint: url, token: testToken, projectID: testProject}, testTiming, "test")
 	if diags.HasError() {
 		t.Fatal(diags)

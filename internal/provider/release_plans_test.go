@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -57,15 +58,21 @@ func releasePlanBlock(id string) string {
 
 // expectIDs checks ids, and that release_plans lists the same tasks in the same order.
 func expectIDs(ids ...string) []statecheck.StateCheck {
+	return expectListIDs(releasePlansAddr, "release_plans", ids...)
+}
+
+// expectListIDs checks a list data source's ids, and that its list
+// attribute holds the same tasks in the same order.
+func expectListIDs(addr, list string, ids ...string) []statecheck.StateCheck {
 	idChecks := make([]knownvalue.Check, len(ids))
-	planChecks := make([]knownvalue.Check, len(ids))
+	objChecks := make([]knownvalue.Check, len(ids))
 	for i, id := range ids {
 		idChecks[i] = knownvalue.StringExact(id)
-		planChecks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+		objChecks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(releasePlansAddr, tfjsonpath.New("ids"), knownvalue.ListExact(idChecks)),
-		statecheck.ExpectKnownValue(releasePlansAddr, tfjsonpath.New("release_plans"), knownvalue.ListExact(planChecks)),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids"), knownvalue.ListExact(idChecks)),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New(list), knownvalue.ListExact(objChecks)),
 	}
 }
 
@@ -293,24 +300,36 @@ func TestAccReleasePlan_hostileIDSendsNothing(t *testing.T) {
 // Every way of authenticating, on both endpoints: each request reached the
 // emulator signed or with a token, and was accepted.
 func TestAccReleasePlans_everyAuthMethod(t *testing.T) {
-	blocks := releasePlansBlock() + releasePlanBlock("task-b")
+	testEveryAuthMethod(t, withPlans, releasePlansBlock()+releasePlanBlock("task-b"),
+		func(srv *emulator.Server, auth string, tokens int64) []statecheck.StateCheck {
+			return []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(releasePlansAddr, tfjsonpath.New("ids"), knownvalue.ListSizeExact(len(testPlans))),
+				expectPlan("name", knownvalue.StringExact("orders-release-3")),
+				emulatorCheck(func() error {
+					return pathReadsWith(srv, auth, tokens, "/v3/"+testProject+"/cas/release-plans", "/v3/"+testProject+"/cas/release-plans/task-b")
+				}),
+			}
+		})
+}
+
+// testEveryAuthMethod applies blocks with each way of authenticating, on an
+// emulator from start that also knows the temporary credentials; checks
+// gets the authentication the emulator must have seen and the IAM logins.
+func testEveryAuthMethod(t *testing.T, start func(*testing.T) (*emulator.Server, string), blocks string,
+	checks func(srv *emulator.Server, auth string, tokens int64) []statecheck.StateCheck,
+) {
 	for _, tc := range []struct {
 		name, provider, auth string
 		tokens               int64
-		setup                func(*emulator.Server)
 	}{
 		{name: "token", auth: "token", provider: "token"},
 		{name: "aksk", auth: "aksk", provider: "aksk"},
-		{name: "temporary aksk", auth: "aksk", provider: "temporary", setup: func(srv *emulator.Server) {
-			srv.AddAccessKey(emulator.AccessKey{AccessKey: testTempAccessKey, SecretKey: testTempSecretKey, SecurityToken: testSecurityTok})
-		}},
+		{name: "temporary aksk", auth: "aksk", provider: "temporary"},
 		{name: "password", auth: "token", provider: "password", tokens: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, url := withPlans(t)
-			if tc.setup != nil {
-				tc.setup(srv)
-			}
+			srv, url := start(t)
+			srv.AddAccessKey(emulator.AccessKey{AccessKey: testTempAccessKey, SecretKey: testTempSecretKey, SecurityToken: testSecurityTok})
 			provider := map[string]string{
 				"token":     tokenProvider(url),
 				"aksk":      providerBlock("endpoint", url, "project_id", testProject, "access_key", testAccessKey, "secret_key", testSecretKey),
@@ -319,26 +338,18 @@ func TestAccReleasePlans_everyAuthMethod(t *testing.T) {
 			}[tc.provider]
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: provider + blocks,
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(releasePlansAddr, tfjsonpath.New("ids"), knownvalue.ListSizeExact(len(testPlans))),
-						expectPlan("name", knownvalue.StringExact("orders-release-3")),
-						emulatorCheck(func() error { return releasePlanReadsWith(srv, tc.auth, tc.tokens) }),
-					},
-				}},
+				Steps:                    []resource.TestStep{{Config: provider + blocks, ConfigStateChecks: checks(srv, tc.auth, tc.tokens)}},
 			})
 		})
 	}
 }
 
-// releasePlanReadsWith checks that the list and the details were both read,
-// each time accepted with the given authentication, after tokens IAM logins.
-func releasePlanReadsWith(srv *emulator.Server, auth string, tokens int64) error {
-	list, details := "/v3/"+testProject+"/cas/release-plans", "/v3/"+testProject+"/cas/release-plans/task-b"
+// pathReadsWith checks that each path was read, each time accepted with the
+// given authentication, after tokens IAM logins.
+func pathReadsWith(srv *emulator.Server, auth string, tokens int64, paths ...string) error {
 	seen := map[string]int{}
 	for _, r := range srv.Requests() {
-		if r.Path != list && r.Path != details {
+		if !slices.Contains(paths, r.Path) {
 			continue
 		}
 		if r.Auth != auth || r.Status != http.StatusOK {
@@ -346,8 +357,10 @@ func releasePlanReadsWith(srv *emulator.Server, auth string, tokens int64) error
 		}
 		seen[r.Path]++
 	}
-	if seen[list] == 0 || seen[details] == 0 {
-		return fmt.Errorf("reads of the list and the details: %v; want both", seen)
+	for _, p := range paths {
+		if seen[p] == 0 {
+			return fmt.Errorf("reads %v; want each of %v", seen, paths)
+		}
 	}
 	if n := srv.TokensIssued(); n != tokens {
 		return fmt.Errorf("IAM issued %d tokens, want %d", n, tokens)

@@ -158,7 +158,8 @@ func TestReleasePlanListOrder(t *testing.T) {
 			re = regexp.MustCompile(tt.filter[1])
 		}
 		got := []string{}
-		for _, p := range filterReleasePlans(tt.plans, tt.filter[0], re, tt.filter[2]) {
+		sorted, _ := matchingTasks(listFilter{name: tt.filter[0], nameRegex: re, status: tt.filter[2]}, tt.plans, releasePlanKey)
+		for _, p := range sorted {
 			got = append(got, p.ID)
 		}
 		if strings.Join(got, ",") != strings.Join(tt.want, ",") {

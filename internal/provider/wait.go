@@ -15,7 +15,7 @@ import (
 // fetchFunc reads deploy info once.
 type fetchFunc func(ctx context.Context) (*servicestage.DeployInfo, error)
 
-// waitError is a wait that ended before the release task completed: its
+// waitError is a wait that ended before what it waited for was done: its
 // deadline (timeouts.read) passed, or Terraform cancelled it.
 type waitError struct {
 	elapsed time.Duration
@@ -24,8 +24,10 @@ type waitError struct {
 	// read that met it; nil if none.
 	lastErr     error
 	lastErrRead int
-	// last is the answer of the last successful read; nil if none succeeded.
-	last *servicestage.DeployInfo
+	// last is the answer of the last successful read, as fetched
+	// (*servicestage.DeployInfo, *servicestage.PipelineSummary); nil if none
+	// succeeded.
+	last any
 	// cause is why the wait ended: the context's cause.
 	cause error
 	// interrupted is the error of the read the end cut short, if any.
@@ -60,14 +62,7 @@ func (e *waitError) message(subject string) string {
 			fmt.Fprintf(&b, ": %s", e.interrupted)
 		}
 	} else {
-		pending := e.last.PendingComponents()
-		fmt.Fprintf(&b, "; %d of %d component(s) still pending at the last read:", len(pending), len(e.last.Components))
-		for _, c := range pending {
-			fmt.Fprintf(&b, "\n  - %s: job_status %s", orDash(c.Name), orDash(c.JobStatus))
-			if c.RollbackJobStatus != "" {
-				fmt.Fprintf(&b, ", rollback_job_status %s", c.RollbackJobStatus)
-			}
-		}
+		b.WriteString(stillPending(e.last))
 	}
 	if e.lastErr != nil {
 		fmt.Fprintf(&b, "\nThe last error seen, at read %d: %s", e.lastErrRead, e.lastErr)
@@ -75,34 +70,73 @@ func (e *waitError) message(subject string) string {
 	return b.String()
 }
 
-// waitForCompletion polls until the release task has no pending job. The
-// interval starts at initial and grows by half each poll up to maxInterval;
-// ctx bounds the whole wait. An error left after the retries ends the wait
-// only if waiting cannot fix it (see mayPass): an outage of the gateway
-// during a long release is ridden out, a missing task or refused
-// credentials are not.
+// stillPending says what the last read showed was not done yet.
+func stillPending(last any) string {
+	var b strings.Builder
+	switch last := last.(type) {
+	case *servicestage.DeployInfo:
+		pending := last.PendingComponents()
+		fmt.Fprintf(&b, "; %d of %d component(s) still pending at the last read:", len(pending), len(last.Components))
+		for _, c := range pending {
+			fmt.Fprintf(&b, "\n  - %s: job_status %s", orDash(c.Name), orDash(c.JobStatus))
+			if c.RollbackJobStatus != "" {
+				fmt.Fprintf(&b, ", rollback_job_status %s", c.RollbackJobStatus)
+			}
+		}
+	case *servicestage.PipelineSummary:
+		if last.Status == "" {
+			b.WriteString("; the list of the project's new-edition release tasks did not show it at the last read")
+			break
+		}
+		fmt.Fprintf(&b, "; its status was %s at the last read", last.Status)
+		if servicestage.PipelineWaitsForPerson(last.Status) {
+			b.WriteString(": the task waits for a person to approve or continue it in the ServiceStage console")
+		}
+	}
+	return b.String()
+}
+
+// waitForCompletion polls deploy info until the release task has no pending
+// job, with the rules of waitUntil.
 func waitForCompletion(ctx context.Context, fetch fetchFunc, initial, maxInterval time.Duration) (*servicestage.DeployInfo, error) {
+	return waitUntil(ctx, fetch, (*servicestage.DeployInfo).Completed, logPending, initial, maxInterval)
+}
+
+// waitUntil polls fetch until done says its answer is final (a success or
+// a failure that waiting will not change), calling progress, if set, after
+// each read that is not. A data source's wait and an action's are this
+// loop with different sinks. The interval starts at initial and grows by
+// half each poll up to maxInterval; ctx bounds the whole wait. An error
+// left after the retries ends the wait only if waiting cannot fix it (see
+// mayPass): an outage of the gateway during a long release is ridden out,
+// a missing task or refused credentials are not.
+func waitUntil[T any](ctx context.Context, fetch func(context.Context) (T, error), done func(T) bool,
+	progress func(ctx context.Context, last T, nextPoll time.Duration), initial, maxInterval time.Duration,
+) (T, error) {
+	var zero T
 	start := time.Now()
 	interval := min(initial, maxInterval)
 	w := &waitError{}
 	for reads := 1; ; reads++ {
 		w.reads = reads
-		info, err := fetch(ctx)
+		v, err := fetch(ctx)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			w.elapsed, w.cause, w.interrupted = time.Since(start), context.Cause(ctx), err
-			return nil, w
+			return zero, w
 		case err != nil && !mayPass(err):
-			return nil, err
+			return zero, err
 		case err != nil:
 			w.lastErr, w.lastErrRead = err, reads
 			tflog.Warn(ctx, "a read failed; the wait goes on", map[string]any{"error": err.Error(), "next_poll_in": interval.String()})
-		case info.Completed():
-			tflog.Info(ctx, "release task completed", map[string]any{"reads": reads, "elapsed": time.Since(start).String()})
-			return info, nil
+		case done(v):
+			tflog.Info(ctx, "the wait is over", map[string]any{"reads": reads, "elapsed": time.Since(start).String()})
+			return v, nil
 		default:
-			w.last = info
-			logPending(ctx, info, interval)
+			w.last = v
+			if progress != nil {
+				progress(ctx, v, interval)
+			}
 		}
 
 		timer := time.NewTimer(interval)
@@ -110,7 +144,7 @@ func waitForCompletion(ctx context.Context, fetch fetchFunc, initial, maxInterva
 		case <-ctx.Done():
 			timer.Stop()
 			w.elapsed, w.cause = time.Since(start), context.Cause(ctx)
-			return nil, w
+			return zero, w
 		case <-timer.C:
 		}
 		interval = nextPollInterval(interval, maxInterval)

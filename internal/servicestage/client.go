@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/errorbody"
 )
@@ -51,6 +52,8 @@ type Config struct {
 type Client struct {
 	endpoint *url.URL
 	cfg      Config
+	// lists shares one list request among the overlapping calls for a project.
+	lists singleflight.Group
 }
 
 // New checks cfg and returns a Client.

@@ -55,6 +55,8 @@ type shape struct {
 	response string
 	// list is the JSON name of the body's list of objects; element names one of them.
 	list, element string
+	// bareList accepts the list alone, a JSON array, for the whole body.
+	bareList bool
 }
 
 // DecodeError reports a response body that is not the documented shape.
@@ -110,7 +112,13 @@ func decode[T any](body []byte, s shape) (*T, error) {
 		return nil, fail(-1, "", -1, errors.New("the body is null, not a JSON object"))
 	}
 	v := new(T)
-	err := json.Unmarshal(body, v)
+	target := any(v)
+	bare := s.bareList && bytes.HasPrefix(bytes.TrimSpace(body), []byte("["))
+	if bare {
+		f, _ := listField(reflect.TypeFor[T](), s.list)
+		target = reflect.ValueOf(v).Elem().FieldByIndex(f.Index).Addr().Interface()
+	}
+	err := json.Unmarshal(body, target)
 	var te *json.UnmarshalTypeError
 	switch {
 	case err == nil:
@@ -120,8 +128,8 @@ func decode[T any](body []byte, s shape) (*T, error) {
 		return v, nil
 	case !errors.As(err, &te):
 		return nil, syntaxError(fail, body, err)
-	case te.Field == s.list || strings.HasPrefix(te.Field, s.list+"."):
-		if de := locate(body, s, reflect.TypeFor[T]()); de != nil {
+	case bare || te.Field == s.list || strings.HasPrefix(te.Field, s.list+"."):
+		if de := locate(body, s, reflect.TypeFor[T](), bare); de != nil {
 			return nil, de
 		}
 	}
@@ -129,12 +137,16 @@ func decode[T any](body []byte, s shape) (*T, error) {
 }
 
 // locate decodes the list element by element and reports the first that
-// fails, or nil when none fails alone.
-func locate(body []byte, s shape, t reflect.Type) *DecodeError {
+// fails, or nil when none fails alone. bare says the body is the list.
+func locate(body []byte, s shape, t reflect.Type, bare bool) *DecodeError {
 	var top map[string]json.RawMessage
 	var items []json.RawMessage
 	field, ok := listField(t, s.list)
-	if !ok || json.Unmarshal(body, &top) != nil || json.Unmarshal(top[s.list], &items) != nil {
+	list := body
+	if !bare && ok && json.Unmarshal(body, &top) == nil {
+		list = top[s.list]
+	}
+	if !ok || (!bare && top == nil) || json.Unmarshal(list, &items) != nil {
 		return nil //nolint:nilerr // No list to walk: the caller reports the fault without an element.
 	}
 	elem := field.Type.Elem()
@@ -162,6 +174,9 @@ func locate(body []byte, s shape, t reflect.Type) *DecodeError {
 
 // listField finds the field of struct type t that holds the JSON list name.
 func listField(t reflect.Type, name string) (reflect.StructField, bool) {
+	if name == "" {
+		return reflect.StructField{}, false // a body without a list
+	}
 	return t.FieldByNameFunc(func(goName string) bool {
 		f, _ := t.FieldByName(goName)
 		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")

@@ -24,18 +24,20 @@ func main() {
 	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
 	statsFile := flag.String("stats-file", "", "write request, connection and IAM token counts to this file (JSON) at shutdown")
 	large := flag.Int("large-task-components", 0, "also serve release task "+largeTask+" with this many components (for benchmarks)")
+	pipelines := flag.Int("pipelines", 0, "also serve this many finished new-edition release tasks in the demo project (for benchmarks)")
 	flag.Parse()
-	if err := run(*listen, *urlFile, *statsFile, *large); err != nil {
+	if err := run(*listen, *urlFile, *statsFile, *large, *pipelines); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile, statsFile string, largeTaskComponents int) error {
+func run(listen, urlFile, statsFile string, largeTaskComponents, pipelines int) error {
 	srv := emulator.New()
 	srv.SeedDemo(time.Now())
 	if largeTaskComponents > 0 {
 		addLargeTask(srv, largeTaskComponents)
 	}
+	srv.AddPipelines(emulator.DemoProject, pipelines)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -60,6 +62,14 @@ func run(listen, urlFile, statsFile string, largeTaskComponents int) error {
 		{emulator.DemoReleasingTask, emulator.DemoReleasingTaskName, "releasing for " + emulator.DemoReleaseDuration.String()},
 		{emulator.DemoDraftTask, emulator.DemoDraftTaskName, "never executed"},
 		{emulator.ExampleTaskID, emulator.ExampleTaskName, "API example"},
+	} {
+		fmt.Printf("    %s %q (%s)\n", t[0], t[1], t[2])
+	}
+	fmt.Println("  new-edition release tasks (GET /v3/{project}/pipeline/pipelines, .../pipelines/{id}; POST .../pipelines/{id}/action?action_id=start):")
+	for _, t := range [][3]string{
+		{emulator.DemoPipelineFinished, emulator.DemoPipelineFinishedName, "succeeded"},
+		{emulator.DemoPipelineReleasing, emulator.DemoPipelineReleasingName, "running; succeeds after a few list reads"},
+		{emulator.DemoPipelineDraft, emulator.DemoPipelineDraftName, "never run"},
 	} {
 		fmt.Printf("    %s %q (%s)\n", t[0], t[1], t[2])
 	}
@@ -97,6 +107,8 @@ func writeStats(file string, srv *emulator.Server) error {
 		"requests":      int64(len(srv.Requests())),
 		"connections":   srv.Connections(),
 		"tokens_issued": srv.TokensIssued(),
+		// The new edition's list, which servicestage_pipeline reads share.
+		"pipeline_list_requests": int64(srv.PipelineListReads(emulator.DemoProject)),
 	})
 	if err != nil {
 		return err
