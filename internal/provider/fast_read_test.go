@@ -98,7 +98,31 @@ var fastReadFixtures = map[string][]readShape{
 		{name: "timeouts", deferralAllowed: true, config: map[string]any{"timeouts": timeoutsRead("10s")}},
 		{name: "permission denied", provider: "other project", config: map[string]any{"project_id": testProject}, want: "ERROR Permission denied"},
 	},
+	"servicestage_pipelines": {
+		{name: "nulls", config: map[string]any{}},
+		{name: "filters", config: map[string]any{"name_regex": "^checkout-", "status": "SUCCEEDED"}},
+		{name: "empty lists", config: map[string]any{"name": "no such task"}},
+		{name: "unknown config", config: map[string]any{"name": unknown, "status": unknown, "project_id": unknown}},
+		{name: "timeouts", deferralAllowed: true, config: map[string]any{"timeouts": timeoutsRead("10s")}},
+		{name: "missing project", provider: "no project", config: map[string]any{}, want: "ERROR Missing project_id"},
+	},
+	"servicestage_pipeline": {
+		{name: "nulls", config: map[string]any{"pipeline_id": fastPipelineSparse}},
+		{name: "status merged", config: map[string]any{"pipeline_id": fastPipelineDone}},
+		{name: "not in the list", config: map[string]any{"pipeline_id": fastPipelineUnlisted}, want: "WARNING New-edition release task not in the list"},
+		{name: "wait", config: map[string]any{"pipeline_id": fastPipelineDone, "wait_for_completion": true, "timeouts": timeoutsRead("5m")}},
+		{name: "unknown config", config: map[string]any{"pipeline_id": fastPipelineDone, "project_id": unknown, "wait_for_completion": unknown}},
+		{name: "not found", config: map[string]any{"pipeline_id": fastTaskMissing}, want: "old-edition release task ID is not valid here"},
+		{name: "cancelled", cancelled: true, config: map[string]any{"pipeline_id": fastPipelineDone}, want: "context canceled"},
+	},
 }
+
+// New-edition tasks the fixtures read.
+const (
+	fastPipelineDone     = "7a6b5c4d-3e2f-4a1b-9c8d-000000000001" // succeeded, every field set
+	fastPipelineSparse   = "7a6b5c4d-3e2f-4a1b-9c8d-000000000002" // never run: null times and strings
+	fastPipelineUnlisted = "7a6b5c4d-3e2f-4a1b-9c8d-000000000003" // details known, list does not show it
+)
 
 const otherToken = "MIItest-token-of-the-other-project"
 
@@ -126,6 +150,11 @@ func fastReadEmulator(t *testing.T) string {
 		CreateTime: created, ExecuteTime: created.Add(time.Minute), Components: []emulator.PlanComponent{{Seq: 1, ComponentID: "c1", Name: "api"}}})
 	srv.AddReleasePlan(testProject, emulator.ReleasePlan{ID: fastTaskEmpty, Name: "orders-empty", Status: "RUNNING", StringTimes: true, CreateTime: created})
 	srv.AddReleasePlan(testProject, emulator.ReleasePlan{ID: fastTaskDone, Name: "billing"})
+	srv.AddPipeline(testProject, emulator.Pipeline{ID: fastPipelineDone, Name: "checkout-release-2", Description: "checkout",
+		ConfigMode: "ui", FailMode: "stop", Creator: "ci", EnterpriseProjectID: "0", ModelVersion: 2, Status: 2,
+		CreateTime: created, UpdateTime: created.Add(time.Minute), LastTriggerAt: created.Add(2 * time.Minute)})
+	srv.AddPipeline(testProject, emulator.Pipeline{ID: fastPipelineSparse, Name: "checkout-draft", Status: 1})
+	srv.ScriptPipeline(testProject, fastPipelineUnlisted, emulator.Step{Body: []byte(`{"id": "` + fastPipelineUnlisted + `", "name": "new"}`)})
 	srv.AddProject(otherProject)
 	srv.ScriptReleasePlanList(otherProject, emulator.Step{Body: emulator.ReleasePlanListJSON(3, emulator.ReleasePlan{ID: "only-one", Name: "sent"})})
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -276,7 +276,7 @@ func TestAccPipeline_oldEditionIDNotFound(t *testing.T) {
 	srv, url := withPipelines(t)
 	srv.AddReleasePlan(testProject, emulator.ReleasePlan{ID: testReleasePlan, Name: "orders-old", Status: "SUCCESS"})
 	failingRead(t, tokenProvider(url)+pipelineBlock(testReleasePlan),
-		`New-edition release task not found`, `New-edition release task "`+testReleasePlan+`" was not found in project "`+testProject+`"`,
+		`Not found in ServiceStage`, `New-edition release task "`+testReleasePlan+`" was not found in project "`+testProject+`"`,
 		`HTTP 404`, `SVCSTG\.00100404`, `request ID [0-9a-f]{32}`, `Check pipeline_id`, `two editions`, `old-edition release task ID is not valid here`,
 		`servicestage_release_plan`)
 }
