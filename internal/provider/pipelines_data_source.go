@@ -38,7 +38,7 @@ var pipelines = dataSource{
 		}), map[string]schema.Attribute{
 			"pipelines": pipelineSummaryObject.listAttribute(
 				"The matching new-edition release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
-			"ids": computedStrings("The IDs of the matching release tasks, in the same order."),
+			"ids": computedStrings("The IDs of the matching release tasks, in the same order as `pipelines`: `ids[0]` is the newest."),
 		}),
 	},
 }

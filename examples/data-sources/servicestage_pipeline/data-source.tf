@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    servicestage = {
+      source = "f6c119bb/servicestage"
+    }
+  }
+}
+
 # Read one new-edition release task: its details, with its status from the
 # project's list. project_id defaults to the provider's.
 data "servicestage_pipeline" "checkout" {

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    servicestage = {
+      source = "f6c119bb/servicestage"
+    }
+  }
+}
+
 # Every new-edition release task of the provider's project, newest first.
 data "servicestage_pipelines" "all" {}
 
