@@ -35,7 +35,9 @@ func FuzzStateBuilder(f *testing.F) {
 		}
 		f.Add(body)
 	}
-	for _, seed := range []string{`{"components":[null]}`, `{"release_plans":[null]}`, `{"components":[{"seq":"1e3"}]}`, `null`} {
+	for _, seed := range []string{`{"components":[null]}`, `{"release_plans":[null]}`, `{"components":[{"seq":"1e3"}]}`, `null`,
+		`[{"id":"a","name":"n","status":5,"create_time":"0","last_trigger_at":1730795000000}]`, `{"pipelines":[null]}`,
+		`{"id":"a","name":"n","model_version":"2","fail_mode":"stop"}`} {
 		f.Add([]byte(seed))
 	}
 	every := regexp.MustCompile("")
@@ -70,6 +72,17 @@ func FuzzStateBuilder(f *testing.F) {
 			build(&releasePlans, func(s stateValues) error {
 				return setTaskList(&reading{state: s}, listFilter{nameRegex: every}, list.ReleasePlans,
 					releasePlanSummaryObject, "release_plans", releasePlanKey)
+			})
+		}
+		if list, err := servicestage.DecodePipelineList(body); err == nil {
+			build(&pipelines, func(s stateValues) error {
+				return setTaskList(&reading{state: s}, listFilter{nameRegex: every}, list.Pipelines,
+					pipelineSummaryObject, "pipelines", pipelineKey)
+			})
+		}
+		if details, err := servicestage.DecodePipeline(body); err == nil {
+			build(&pipeline, func(s stateValues) error {
+				return setAPI(s, pipelineObject, details, "new-edition release task")
 			})
 		}
 	})

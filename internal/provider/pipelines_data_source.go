@@ -55,10 +55,11 @@ func readPipelines(r *reading, diags *diag.Diagnostics) error {
 	if err != nil {
 		return err
 	}
-	return setTaskList(r, filter, list.Pipelines, pipelineSummaryObject, "pipelines",
-		func(p *servicestage.PipelineSummary) listedTask {
-			return listedTask{p.ID, p.Name, p.Status, p.CreateTime}
-		})
+	return setTaskList(r, filter, list.Pipelines, pipelineSummaryObject, "pipelines", pipelineKey)
+}
+
+func pipelineKey(p *servicestage.PipelineSummary) listedTask {
+	return listedTask{p.ID, p.Name, p.Status, p.CreateTime}
 }
 
 // pipelineObject is the details and the status as attributes.
