@@ -38,7 +38,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "testsummary:", err)
 		os.Exit(1)
 	}
-	line := fmt.Sprintf("%-28s %d passed, %d failed, %d skipped", *label+":", c.passed, c.failed, c.skipped)
+	line := fmt.Sprintf("%-34s %d passed, %d failed, %d skipped", *label+":", c.passed, c.failed, c.skipped)
 	fmt.Println(line)
 	if *out != "" {
 		f, err := os.OpenFile(*out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
