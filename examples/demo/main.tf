@@ -184,13 +184,20 @@ data "servicestage_pipeline" "checkout" {
   }
 }
 
+# The list again, read after the wait (depends_on orders the reads), so the
+# waited task shows its outcome here too, not the status it had before.
+data "servicestage_pipelines" "checkout_after_wait" {
+  name_regex = "^checkout-release-"
+  depends_on = [data.servicestage_pipeline.checkout]
+}
+
 output "both_editions" {
   description = "The newest task of each edition: the old edition's orders-* and the new edition's checkout-release-*."
   value = {
     old_edition = "${local.newest_orders.name}: ${local.newest_orders.status}"
     new_edition = "${data.servicestage_pipeline.checkout.name}: ${data.servicestage_pipeline.checkout.status} (completed ${data.servicestage_pipeline.checkout.completed}, succeeded ${data.servicestage_pipeline.checkout.succeeded})"
     new_edition_tasks = [
-      for p in data.servicestage_pipelines.checkout.pipelines : "${p.name}: ${p.status}"
+      for p in data.servicestage_pipelines.checkout_after_wait.pipelines : "${p.name}: ${p.status}"
     ]
   }
 }
