@@ -49,6 +49,9 @@ const (
 	StartActs502 StartFault = iota + 1
 	// StartRefuses500 answers 500 without starting anything.
 	StartRefuses500
+	// StartForbidden answers 403 without starting anything: the caller
+	// lacks servicestage:pipeline:modify.
+	StartForbidden
 )
 
 // pipelineState is a pipeline with what its starts did.
@@ -231,7 +234,7 @@ func (s *Server) startPipeline(w http.ResponseWriter, r *http.Request, key taskK
 		fault, p.faults = p.faults[0], p.faults[1:]
 	}
 	running := p != nil && inProgress(p.Status)
-	if p != nil && !running && fault != StartRefuses500 {
+	if p != nil && !running && (fault == 0 || fault == StartActs502) {
 		p.starts++
 		p.runs++
 		p.LastTriggerAt = s.Now()
@@ -258,6 +261,8 @@ func (s *Server) startPipeline(w http.ResponseWriter, r *http.Request, key taskK
 		writeError(w, http.StatusBadGateway, "APIGW.0202", "Bad gateway")
 	case fault == StartRefuses500:
 		writeError(w, http.StatusInternalServerError, "SVCSTG.00100500", "Internal error")
+	case fault == StartForbidden:
+		writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API")
 	default:
 		writeJSON(w, http.StatusOK, answer)
 	}
