@@ -22,6 +22,7 @@ const (
 	PipelineRunning          = 4
 	PipelineAwaitingApproval = 5
 	PipelinePaused           = 7
+	PipelineRollingBack      = 10
 )
 
 // Pipeline is one release task of the new edition of Release Management
@@ -271,7 +272,7 @@ func (s *Server) startPipeline(w http.ResponseWriter, r *http.Request, key taskK
 // inProgress is the new edition's "a run is under way".
 func inProgress(code int) bool {
 	switch code {
-	case PipelineRunning, PipelineAwaitingApproval, PipelinePaused, 10, 13, 14:
+	case PipelineRunning, PipelineAwaitingApproval, PipelinePaused, PipelineRollingBack, 13, 14:
 		return true
 	}
 	return false

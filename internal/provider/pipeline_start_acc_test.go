@@ -110,6 +110,18 @@ func TestAccPipelineStart_invoke(t *testing.T) {
 		t.Errorf("after -invoke: %d start(s), want 2", n)
 	}
 
+	// A failed run fails the invoke, naming the final status.
+	srv.AddPipeline(testProject, emulator.Pipeline{ID: testPipelineTask, Name: "checkout-release", ModelVersion: 2,
+		Status: emulator.PipelineSucceeded, LastTriggerAt: startLastRun,
+		OnStart: []int{emulator.PipelineRunning, emulator.PipelinePaused, emulator.PipelineRollingBack, emulator.PipelineFailed}})
+	out = runTerraformFailing(t, tf, dir, env, "apply", "-auto-approve", "-input=false", "-no-color",
+		"-invoke=action.servicestage_pipeline_start.release")
+	wantInOrder(t, "failed invoke output", out, "started a run at", "status PAUSED: the task waits for a person",
+		"status ROLLING_BACK.", "status FAILED.", "ended with status FAILED, not SUCCEEDED.", "Error: Release failed")
+	if n := srv.PipelineStarts(testProject, testPipelineTask); n != 1 {
+		t.Errorf("after the failed -invoke: %d start(s) on the replaced task, want 1", n)
+	}
+
 	// A run waiting for a person: the invoke sends nothing and says why.
 	srv.AddPipeline(testProject, emulator.Pipeline{ID: testPipelineTask, Name: "checkout-release", ModelVersion: 2,
 		Status: emulator.PipelineAwaitingApproval, LastTriggerAt: startLastRun})
