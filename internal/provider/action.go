@@ -224,7 +224,9 @@ func waitArgument(doc string) schema.BoolAttribute {
 
 // invokeTimeouts is the timeouts argument, with its invoke duration, that
 // start applies to the whole invoke.
-func invokeTimeouts(doc string) schema.Attribute {
+func invokeTimeouts() schema.Attribute {
+	doc := "Bounds the whole invoke, the wait included, as a duration such as `\"30m\"` or `\"2h\"`. Default `30m`. " +
+		"When it runs out, the release goes on in ServiceStage."
 	a, ok := timeouts.AttributesWithOpts(context.Background(), timeouts.Opts{InvokeDescription: doc}).(schema.SingleNestedAttribute)
 	if !ok {
 		panic("provider: action timeouts.AttributesWithOpts is no longer a SingleNestedAttribute")

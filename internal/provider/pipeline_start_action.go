@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,8 +35,7 @@ var pipelineStart = providerAction{
 			"project_id":  actionProjectID("Project of the release task."),
 			"wait": waitArgument("Wait until the run is no longer in progress, through `AWAITING_APPROVAL` and `PAUSED` " +
 				"(a person may approve or continue it in the console meanwhile), and fail unless its status is `SUCCEEDED`."),
-			"timeouts": invokeTimeouts("Bounds the whole invoke, the wait included, as a duration such as `\"30m\"` or `\"2h\"`. Default `30m`. " +
-				"When it runs out, the release goes on in ServiceStage."),
+			"timeouts": invokeTimeouts(),
 		},
 	},
 }
@@ -95,13 +93,8 @@ func invokePipelineStart(inv *invocation) error {
 		report(p)
 		logPipelineStatus(ctx, p, next)
 	}, inv.timing.pollInitial, inv.timing.pollMax)
-	goesOn := fmt.Sprintf("The run started at %s goes on in ServiceStage: follow it in the console.", started)
-	var waitErr *waitError
-	switch {
-	case errors.As(err, &waitErr):
-		return runWaitError(waitErr, task, started, goesOn)
-	case err != nil:
-		return &startedError{err: err, note: goesOn}
+	if err != nil {
+		return followError(err, task, started)
 	}
 	report(final)
 	if !final.Succeeded() {

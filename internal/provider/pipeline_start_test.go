@@ -35,11 +35,7 @@ func startEmulator(t *testing.T, status int, onStart ...int) (*emulator.Server, 
 // invokeStart invokes the start action on testPipelineTask with extra configuration.
 func invokeStart(t *testing.T, url string, extra map[string]tftypes.Value) invocationResult {
 	t.Helper()
-	set := map[string]tftypes.Value{"pipeline_id": tftypes.NewValue(tftypes.String, testPipelineTask)}
-	for k, v := range extra {
-		set[k] = v
-	}
-	return invokeAction(t, url, startTypeName, set)
+	return invokeAction(t, url, startTypeName, "pipeline_id", testPipelineTask, extra)
 }
 
 // wantStarts fails unless the emulator saw n start requests (acted or not)

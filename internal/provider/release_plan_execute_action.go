@@ -41,8 +41,7 @@ var releasePlanExecute = providerAction{
 			"project_id":      actionProjectID("Project of the release task."),
 			"wait": waitArgument("Wait until every component's deployment (and rollback) job has ended, " +
 				"and fail unless every deployment succeeded."),
-			"timeouts": invokeTimeouts("Bounds the whole invoke, the wait included, as a duration such as `\"30m\"` or `\"2h\"`. Default `30m`. " +
-				"When it runs out, the release goes on in ServiceStage."),
+			"timeouts": invokeTimeouts(),
 		},
 	},
 }
@@ -70,14 +69,10 @@ func invokeReleasePlanExecute(inv *invocation) error {
 	started := formatMillis(run.ExecuteTime)
 	inv.progress("%s started a run at %s (%d component(s)).", upperFirst(task), started, len(run.Components))
 
-	goesOn := fmt.Sprintf("The run started at %s goes on in ServiceStage: follow it in the console.", started)
 	info, err := followRun(inv)
-	var waitErr *waitError
 	switch {
-	case errors.As(err, &waitErr):
-		return runWaitError(waitErr, task, started, goesOn)
 	case err != nil:
-		return &startedError{err: err, note: goesOn}
+		return followError(err, task, started)
 	case !info.AllSucceeded():
 		return runFailedError(info, task, started)
 	}
@@ -220,6 +215,17 @@ func runNotShownError(sig runSignal, task string, before servicestage.Time, seen
 		detail += " Raise timeouts.invoke if the service is slow to start runs."
 	}
 	return &actionError{summary: "Started run not seen", detail: detail}
+}
+
+// followError words an error that ended the follow of a run started at
+// started: the run goes on in ServiceStage.
+func followError(err error, task, started string) error {
+	goesOn := fmt.Sprintf("The run started at %s goes on in ServiceStage: follow it in the console.", started)
+	var w *waitError
+	if errors.As(err, &w) {
+		return runWaitError(w, task, started, goesOn)
+	}
+	return &startedError{err: err, note: goesOn}
 }
 
 // runWaitError is a follow that timeouts.invoke or a cancel cut short.

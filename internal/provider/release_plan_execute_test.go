@@ -90,17 +90,18 @@ func (r invocationResult) failure() string {
 // configuration, and collects its progress and final diagnostics.
 func invokeExecute(t *testing.T, url string, extra map[string]tftypes.Value) invocationResult {
 	t.Helper()
-	set := map[string]tftypes.Value{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}
+	return invokeAction(t, url, executeTypeName, "release_plan_id", testReleasePlan, extra)
+}
+
+// invokeAction invokes action typeName on the task id (in attribute
+// idAttr) with extra configuration, and collects its progress and final
+// diagnostics.
+func invokeAction(t *testing.T, url, typeName, idAttr, id string, extra map[string]tftypes.Value) invocationResult {
+	t.Helper()
+	set := map[string]tftypes.Value{idAttr: tftypes.NewValue(tftypes.String, id)}
 	for k, v := range extra {
 		set[k] = v
 	}
-	return invokeAction(t, url, executeTypeName, set)
-}
-
-// invokeAction invokes action typeName with the configuration set, and
-// collects its progress and final diagnostics.
-func invokeAction(t *testing.T, url, typeName string, set map[string]tftypes.Value) invocationResult {
-	t.Helper()
 	server := servedProvider(t, url)
 	actions, ok := server.(tfprotov6.ActionServer)
 	if !ok {
