@@ -45,16 +45,7 @@ func newPipelineStartAction() action.Action { return pipelineStart.instance() }
 // invokePipelineStart starts a run unless one is in progress and, with
 // wait, follows it until it is no longer in progress.
 func invokePipelineStart(inv *invocation) error {
-	find := func(ctx context.Context) (*servicestage.PipelineSummary, error) {
-		list, err := inv.client.ListPipelines(ctx, inv.projectID)
-		if err != nil {
-			return nil, err
-		}
-		if p := list.Find(inv.id); p != nil {
-			return p, nil
-		}
-		return &servicestage.PipelineSummary{ID: inv.id}, nil
-	}
+	find := listedPipeline(inv.client, inv.projectID, inv.id)
 	before, err := find(inv.ctx)
 	if err != nil {
 		return err
@@ -105,6 +96,21 @@ func invokePipelineStart(inv *invocation) error {
 	}
 	inv.progress("%s: the run started at %s succeeded.", upperFirst(task), started)
 	return nil
+}
+
+// listedPipeline reads task id from the project's list, the only source of
+// its status; a task the list does not show comes back with no status.
+func listedPipeline(c *servicestage.Client, projectID, id string) func(context.Context) (*servicestage.PipelineSummary, error) {
+	return func(ctx context.Context) (*servicestage.PipelineSummary, error) {
+		list, err := c.ListPipelines(ctx, projectID)
+		if err != nil {
+			return nil, err
+		}
+		if p := list.Find(id); p != nil {
+			return p, nil
+		}
+		return &servicestage.PipelineSummary{ID: id}, nil
+	}
 }
 
 // pipelineTaskName names a task in messages: new-edition release task "name" (id).

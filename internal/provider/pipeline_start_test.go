@@ -190,3 +190,14 @@ func TestPipelineStart_500WithoutActingIsNotResent(t *testing.T) {
 		t.Errorf("the list read %d times, want %d", n, 1+outcomePolls)
 	}
 }
+
+// A task whose details are there but which the list does not show: its
+// status is unknown, so nothing is sent.
+func TestPipelineStart_notListed(t *testing.T) {
+	srv, url := startEmulator(t, emulator.PipelineSucceeded)
+	srv.ScriptPipelineList(testProject, emulator.Step{Body: emulator.PipelineListJSON(false)})
+	r := invokeStart(t, url, nil)
+	wantStarts(t, srv, 0, 0)
+	wantInOrder(t, "failure", r.failure(), "New-edition release task not in the list",
+		"the list of project", "does not show it", "nothing was sent", "run this action again later")
+}
