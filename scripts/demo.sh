@@ -56,11 +56,12 @@ echo "==> apply took $((SECONDS - start))s"
 rm -rf "$demo/action"
 if scripts/has-actions.sh "$tf"; then
   cp -R examples/actions/servicestage_release_plan_execute/demo "$demo/action"
-  echo "==> starting a release with the action servicestage_release_plan_execute"
+  echo "==> starting a release of each edition with the actions servicestage_release_plan_execute and servicestage_pipeline_start"
   "$tf" -chdir="$demo/action" apply -auto-approve -input=false -no-color
 else
   echo "==> $("$tf" version | head -n1) has no actions: with Terraform >= 1.14 (TF=/path/to/terraform make demo),"
-  echo "    the demo also starts a release with the action servicestage_release_plan_execute"
+  echo "    the demo also starts a release of each edition with the actions servicestage_release_plan_execute"
+  echo "    and servicestage_pipeline_start"
   echo "    (examples/actions/servicestage_release_plan_execute/demo)."
 fi
 echo "==> stopping the emulator"

@@ -22,6 +22,7 @@ const (
 	PipelineRunning          = 4
 	PipelineAwaitingApproval = 5
 	PipelinePaused           = 7
+	PipelineRollingBack      = 10
 )
 
 // Pipeline is one release task of the new edition of Release Management
@@ -49,6 +50,9 @@ const (
 	StartActs502 StartFault = iota + 1
 	// StartRefuses500 answers 500 without starting anything.
 	StartRefuses500
+	// StartForbidden answers 403 without starting anything: the caller
+	// lacks servicestage:pipeline:modify.
+	StartForbidden
 )
 
 // pipelineState is a pipeline with what its starts did.
@@ -231,7 +235,7 @@ func (s *Server) startPipeline(w http.ResponseWriter, r *http.Request, key taskK
 		fault, p.faults = p.faults[0], p.faults[1:]
 	}
 	running := p != nil && inProgress(p.Status)
-	if p != nil && !running && fault != StartRefuses500 {
+	if p != nil && !running && (fault == 0 || fault == StartActs502) {
 		p.starts++
 		p.runs++
 		p.LastTriggerAt = s.Now()
@@ -258,6 +262,8 @@ func (s *Server) startPipeline(w http.ResponseWriter, r *http.Request, key taskK
 		writeError(w, http.StatusBadGateway, "APIGW.0202", "Bad gateway")
 	case fault == StartRefuses500:
 		writeError(w, http.StatusInternalServerError, "SVCSTG.00100500", "Internal error")
+	case fault == StartForbidden:
+		writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API")
 	default:
 		writeJSON(w, http.StatusOK, answer)
 	}
@@ -266,7 +272,7 @@ func (s *Server) startPipeline(w http.ResponseWriter, r *http.Request, key taskK
 // inProgress is the new edition's "a run is under way".
 func inProgress(code int) bool {
 	switch code {
-	case PipelineRunning, PipelineAwaitingApproval, PipelinePaused, 10, 13, 14:
+	case PipelineRunning, PipelineAwaitingApproval, PipelinePaused, PipelineRollingBack, 13, 14:
 		return true
 	}
 	return false

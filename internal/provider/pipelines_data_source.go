@@ -111,16 +111,7 @@ func newPipelineDataSource() datasource.DataSource { return pipeline.instance() 
 func readPipeline(r *reading, diags *diag.Diagnostics) error {
 	pipelineID := r.state.string("pipeline_id")
 	ctx := tflog.SetField(r.ctx, "pipeline_id", pipelineID)
-	fetch := func(ctx context.Context) (*servicestage.PipelineSummary, error) {
-		list, err := r.client.ListPipelines(ctx, r.projectID)
-		if err != nil {
-			return nil, err
-		}
-		if p := list.Find(pipelineID); p != nil {
-			return p, nil
-		}
-		return &servicestage.PipelineSummary{ID: pipelineID}, nil
-	}
+	fetch := listedPipeline(r.client, r.projectID, pipelineID)
 	type answer struct {
 		status *servicestage.PipelineSummary
 		err    error

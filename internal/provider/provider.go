@@ -150,5 +150,6 @@ func (p *servicestageProvider) Resources(context.Context) []func() resource.Reso
 func (p *servicestageProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{
 		newReleasePlanExecuteAction,
+		newPipelineStartAction,
 	}
 }

@@ -17,6 +17,9 @@ import (
 // executePermission is the IAM action of the execute request.
 const executePermission = "servicestage::createReleasePlan"
 
+// executeSignal words how the execute action learns that a run began.
+var executeSignal = runSignal{request: "execute", field: "execute_time", readFrom: "its details"}
+
 // outcomePolls is how many reads of the details an execute whose outcome is
 // unknown makes to learn whether a run began: the service may show it late.
 const outcomePolls = 4
@@ -38,8 +41,7 @@ var releasePlanExecute = providerAction{
 			"project_id":      actionProjectID("Project of the release task."),
 			"wait": waitArgument("Wait until every component's deployment (and rollback) job has ended, " +
 				"and fail unless every deployment succeeded."),
-			"timeouts": invokeTimeouts("Bounds the whole invoke, the wait included, as a duration such as `\"30m\"` or `\"2h\"`. Default `30m`. " +
-				"When it runs out, the release goes on in ServiceStage."),
+			"timeouts": invokeTimeouts(),
 		},
 	},
 }
@@ -57,42 +59,20 @@ func invokeReleasePlanExecute(inv *invocation) error {
 	}
 	task := releaseTaskName(before, inv.id)
 
-	var run *servicestage.ReleasePlan
-	err = inv.client.ExecuteReleasePlan(inv.ctx, inv.projectID, inv.id)
-	var unknown *servicestage.OutcomeUnknownError
-	switch {
-	case errors.As(err, &unknown):
-		inv.progress("The answer to execute of %s was not a clear yes or no (%s); reading the task to learn whether a run began. The request is not resent.", task, briefly(unknown.Err))
-		var seen runPoll
-		run, seen, err = pollNewRun(inv.ctx, inv.timing, details, before.ExecuteTime, outcomePolls)
-		if run == nil {
-			return notResentError(task, unknown, before.ExecuteTime, seen, err)
-		}
-	case err != nil:
-		return needs(executePermission, err)
-	}
-
-	if !inv.wait() {
-		inv.progress("Started a run of %s; not waiting for it (wait = false).", task)
-		return nil
-	}
-	if run == nil {
-		var seen runPoll
-		if run, seen, err = pollNewRun(inv.ctx, inv.timing, details, before.ExecuteTime, 0); run == nil {
-			return runNotShownError(task, before.ExecuteTime, seen, err)
-		}
+	newRun := func(p *servicestage.ReleasePlan) bool { return movedOn(p.ExecuteTime, before.ExecuteTime) }
+	run, follow, err := startOnce(inv, executeSignal, task, before.ExecuteTime, details, newRun, func() error {
+		return needs(executePermission, inv.client.ExecuteReleasePlan(inv.ctx, inv.projectID, inv.id))
+	})
+	if !follow {
+		return err
 	}
 	started := formatMillis(run.ExecuteTime)
 	inv.progress("%s started a run at %s (%d component(s)).", upperFirst(task), started, len(run.Components))
 
-	goesOn := fmt.Sprintf("The run started at %s goes on in ServiceStage: follow it in the console.", started)
 	info, err := followRun(inv)
-	var waitErr *waitError
 	switch {
-	case errors.As(err, &waitErr):
-		return runWaitError(waitErr, task, started, goesOn)
 	case err != nil:
-		return &startedError{err: err, note: goesOn}
+		return followError(err, task, started)
 	case !info.AllSucceeded():
 		return runFailedError(info, task, started)
 	}
@@ -108,46 +88,7 @@ func releaseTaskName(p *servicestage.ReleasePlan, id string) string {
 	return fmt.Sprintf("release task %q (%s)", p.Name, id)
 }
 
-// runPoll is what pollNewRun saw: its reads, and the last error it rode out.
-type runPoll struct {
-	reads   int
-	lastErr error
-}
-
-// pollNewRun reads the details until execute_time moves on from before,
-// and returns them. It makes at most maxReads reads (0: until ctx ends),
-// riding out errors that may pass; run is nil when no new run showed, and
-// err is then why the polling stopped early, if it did.
-func pollNewRun(ctx context.Context, t timing, details func(context.Context) (*servicestage.ReleasePlan, error),
-	before servicestage.Time, maxReads int,
-) (run *servicestage.ReleasePlan, seen runPoll, err error) {
-	interval := min(t.pollInitial, t.pollMax)
-	for {
-		plan, err := details(ctx)
-		seen.reads++
-		switch {
-		case err != nil && (ctx.Err() != nil || !mayPass(err)):
-			return nil, seen, err
-		case err != nil:
-			seen.lastErr = err
-		case movedOn(plan.ExecuteTime, before):
-			return plan, seen, nil
-		}
-		if maxReads > 0 && seen.reads >= maxReads {
-			return nil, seen, nil
-		}
-		timer := time.NewTimer(interval)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, seen, context.Cause(ctx)
-		case <-timer.C:
-		}
-		interval = nextPollInterval(interval, t.pollMax)
-	}
-}
-
-// movedOn reports an execute_time later than before: a new run.
+// movedOn reports a start time (execute_time, last_trigger_at) later than before: a new run.
 func movedOn(now, before servicestage.Time) bool {
 	return now.Valid && (!before.Valid || now.Value > before.Value)
 }
@@ -156,16 +97,23 @@ func movedOn(now, before servicestage.Time) bool {
 // rules), reporting each component whose job or rollback job changed.
 func followRun(inv *invocation) (*servicestage.DeployInfo, error) {
 	last := map[string]*servicestage.Component{}
-	fetch := func(ctx context.Context) (*servicestage.DeployInfo, error) {
-		info, err := inv.client.GetDeployInfo(ctx, inv.projectID, inv.id)
-		if err == nil {
-			for _, line := range jobChanges(last, info) {
-				inv.progress("%s", line)
-			}
+	report := func(info *servicestage.DeployInfo) {
+		for _, line := range jobChanges(last, info) {
+			inv.progress("%s", line)
 		}
-		return info, err
 	}
-	return waitForCompletion(inv.ctx, fetch, inv.timing.pollInitial, inv.timing.pollMax)
+	fetch := func(ctx context.Context) (*servicestage.DeployInfo, error) {
+		return inv.client.GetDeployInfo(ctx, inv.projectID, inv.id)
+	}
+	info, err := waitUntil(inv.ctx, fetch, (*servicestage.DeployInfo).Completed,
+		func(ctx context.Context, info *servicestage.DeployInfo, next time.Duration) {
+			report(info)
+			logPending(ctx, info, next)
+		}, inv.timing.pollInitial, inv.timing.pollMax)
+	if err == nil {
+		report(info) // the final answer, which the sink is not told of
+	}
+	return info, err
 }
 
 // jobChanges describes each component whose job_status or
@@ -232,13 +180,13 @@ func formatMillis(t servicestage.Time) string {
 	return time.UnixMilli(t.Value).UTC().Format(time.RFC3339)
 }
 
-// notResentError is an execute whose outcome stayed unknown: no new run
+// notResentError is a start request whose outcome stayed unknown: no new run
 // showed, and the request was not sent again.
-func notResentError(task string, unknown *servicestage.OutcomeUnknownError, before servicestage.Time, seen runPoll, pollErr error) error {
+func notResentError(sig runSignal, task string, unknown *servicestage.OutcomeUnknownError, before servicestage.Time, seen runPoll, pollErr error) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ServiceStage gave no clear answer to the execute request of %s: %v.\n\n", task, unknown.Err)
+	fmt.Fprintf(&b, "ServiceStage gave no clear answer to the %s request of %s: %v.\n\n", sig.request, task, unknown.Err)
 	b.WriteString("The request was NOT resent, so that the release cannot start twice. ")
-	fmt.Fprintf(&b, "The task shows no new run yet: its execute_time was still %s after %d read(s) of its details.", formatMillis(before), seen.reads)
+	fmt.Fprintf(&b, "The task shows no new run yet: its %s was still %s after %d read(s) of %s.", sig.field, formatMillis(before), seen.reads, sig.readFrom)
 	if pollErr != nil {
 		fmt.Fprintf(&b, " Reading it stopped on: %v.", pollErr)
 	} else if seen.lastErr != nil {
@@ -249,10 +197,10 @@ func notResentError(task string, unknown *servicestage.OutcomeUnknownError, befo
 	return &actionError{summary: "Release task run not confirmed; the request was not resent", detail: b.String()}
 }
 
-// runNotShownError is an accepted execute whose run never showed in the details.
-func runNotShownError(task string, before servicestage.Time, seen runPoll, err error) error {
-	detail := fmt.Sprintf("ServiceStage accepted the execute request of %s, but the task showed no new run: "+
-		"its execute_time was still %s after %d read(s)", task, formatMillis(before), seen.reads)
+// runNotShownError is an accepted start request whose run never showed.
+func runNotShownError(sig runSignal, task string, before servicestage.Time, seen runPoll, err error) error {
+	detail := fmt.Sprintf("ServiceStage accepted the %s request of %s, but the task showed no new run: "+
+		"its %s was still %s after %d read(s)", sig.request, task, sig.field, formatMillis(before), seen.reads)
 	switch {
 	case isTimeout(err):
 		detail += ", when timeouts.invoke ran out"
@@ -267,6 +215,17 @@ func runNotShownError(task string, before servicestage.Time, seen runPoll, err e
 		detail += " Raise timeouts.invoke if the service is slow to start runs."
 	}
 	return &actionError{summary: "Started run not seen", detail: detail}
+}
+
+// followError words an error that ended the follow of a run started at
+// started: the run goes on in ServiceStage.
+func followError(err error, task, started string) error {
+	goesOn := fmt.Sprintf("The run started at %s goes on in ServiceStage: follow it in the console.", started)
+	var w *waitError
+	if errors.As(err, &w) {
+		return runWaitError(w, task, started, goesOn)
+	}
+	return &startedError{err: err, note: goesOn}
 }
 
 // runWaitError is a follow that timeouts.invoke or a cancel cut short.

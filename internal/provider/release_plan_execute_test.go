@@ -42,17 +42,17 @@ func servedProvider(t *testing.T, url string) tfprotov6.ProviderServer {
 	return server
 }
 
-// actionConfig is the protocol configuration of the execute action: every
+// actionConfig is the protocol configuration of action typeName: every
 // attribute null but those given.
-func actionConfig(t *testing.T, server tfprotov6.ProviderServer, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
+func actionConfig(t *testing.T, server tfprotov6.ProviderServer, typeName string, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	t.Helper()
 	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, ok := schemas.ActionSchemas[executeTypeName]
+	s, ok := schemas.ActionSchemas[typeName]
 	if !ok {
-		t.Fatalf("the provider has no action %s", executeTypeName)
+		t.Fatalf("the provider has no action %s", typeName)
 	}
 	typ := s.Schema.ValueType().(tftypes.Object) //nolint:forcetypeassert // A schema's value type is an object.
 	attrs := map[string]tftypes.Value{}
@@ -90,16 +90,24 @@ func (r invocationResult) failure() string {
 // configuration, and collects its progress and final diagnostics.
 func invokeExecute(t *testing.T, url string, extra map[string]tftypes.Value) invocationResult {
 	t.Helper()
-	server := servedProvider(t, url)
-	set := map[string]tftypes.Value{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}
+	return invokeAction(t, url, executeTypeName, "release_plan_id", testReleasePlan, extra)
+}
+
+// invokeAction invokes action typeName on the task id (in attribute
+// idAttr) with extra configuration, and collects its progress and final
+// diagnostics.
+func invokeAction(t *testing.T, url, typeName, idAttr, id string, extra map[string]tftypes.Value) invocationResult {
+	t.Helper()
+	set := map[string]tftypes.Value{idAttr: tftypes.NewValue(tftypes.String, id)}
 	for k, v := range extra {
 		set[k] = v
 	}
+	server := servedProvider(t, url)
 	actions, ok := server.(tfprotov6.ActionServer)
 	if !ok {
 		t.Fatal("the served provider does not serve actions")
 	}
-	stream, err := actions.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{ActionType: executeTypeName, Config: actionConfig(t, server, set)})
+	stream, err := actions.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{ActionType: typeName, Config: actionConfig(t, server, typeName, set)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +324,7 @@ func TestReleasePlanExecute_validation(t *testing.T) {
 		t.Fatal("the served provider does not serve actions")
 	}
 	resp, err := actions.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{ActionType: executeTypeName,
-		Config: actionConfig(t, server, map[string]tftypes.Value{"release_plan_id": tftypes.NewValue(tftypes.String, "a/b")})})
+		Config: actionConfig(t, server, executeTypeName, map[string]tftypes.Value{"release_plan_id": tftypes.NewValue(tftypes.String, "a/b")})})
 	if err != nil {
 		t.Fatal(err)
 	}
