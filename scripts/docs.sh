@@ -7,8 +7,8 @@
 # Usage: scripts/docs.sh [generate]   write docs/ (running it again changes nothing)
 #        scripts/docs.sh validate     tfplugindocs validate: docs/ has the registry's layout
 #        scripts/docs.sh check        validate, and fail if docs/ is not what generate writes
-# TF=/path/to/terraform-or-tofu chooses the CLI; otherwise scripts/tools.sh
-# terraform if present, else terraform on PATH.
+# TF=/path/to/terraform chooses the CLI (one with actions); otherwise
+# scripts/tools.sh terraform.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,16 +23,7 @@ generate | validate | check) ;;
   ;;
 esac
 
-if [[ -z "${TF:-}" ]]; then
-  if [[ -x "$root/scripts/tools.sh" ]]; then
-    TF="$("$root/scripts/tools.sh" terraform)"
-  else
-    TF="$(command -v terraform)" || {
-      echo "docs.sh: no terraform on PATH; set TF=/path/to/terraform" >&2
-      exit 1
-    }
-  fi
-fi
+TF="${TF:-$("$root/scripts/tools.sh" terraform)}"
 
 # The action pages need the action schemas, which only a CLI with actions prints.
 if ! "$root/scripts/has-actions.sh" "$TF"; then

@@ -88,10 +88,7 @@ func stillPending(last any) string {
 			b.WriteString("; the list of the project's new-edition release tasks did not show it at the last read")
 			break
 		}
-		fmt.Fprintf(&b, "; its status was %s at the last read", last.Status)
-		if servicestage.PipelineWaitsForPerson(last.Status) {
-			b.WriteString(": the task waits for a person to approve or continue it in the ServiceStage console")
-		}
+		fmt.Fprintf(&b, "; its status was %s at the last read%s", last.Status, waitsForPerson(last.Status))
 	}
 	return b.String()
 }
