@@ -1,16 +1,15 @@
 // Package auth authenticates requests to Huawei Cloud APIs.
 //
-// It offers the three ways the provider can prove who it is:
-//
-//   - AK/SK signing (SDK-HMAC-SHA256): Sign and SigningTransport;
-//   - a fixed IAM token: StaticToken;
-//   - an IAM token obtained with a user name and password:
-//     NewPasswordTokenSource.
-//
-// Tokens reach requests through TokenTransport. Both transports
-// authenticate every attempt afresh, so a retry layer wrapped around them
-// never resends a stale signature or an invalidated token.
+// Choose picks one way from the provider's settings, in the contract's
+// order: an IAM token, an AK/SK pair, a user and password, an OpenID
+// Connect ID token, a KooCLI profile, or the ECS metadata service, with an
+// IAM agency (assume_role) optionally on top. Each way is a Source of
+// credentials; one Cache per provider serves them, renewing temporary ones
+// before they expire. Transport takes the credential from it at every
+// attempt and sends it as X-Auth-Token or as an SDK-HMAC-SHA256 signature
+// (Sign), so a retry or a poll after a renewal uses the new one.
 //
 // Nothing in this package puts a secret (secret key, security token,
-// password, token) in an error message or a log entry.
+// password, token, ID token, metadata token) in an error message or a log
+// entry.
 package auth

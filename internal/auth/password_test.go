@@ -22,9 +22,14 @@ const testPassword = "pa$$w0rd-DO-NOT-LEAK"
 // counts the logins it receives.
 type fakeIAM struct {
 	*httptest.Server
-	logins    atomic.Int64
-	delay     time.Duration
-	expiresAt func() string // "" omits token.expires_at
+	logins atomic.Int64
+	// entered, when set, is told of each login as it arrives; gate, when
+	// set, holds every answer until it is closed.
+	entered chan struct{}
+	gate    chan struct{}
+	// expiresAt gives token.expires_at; nil or "" omits it.
+	expiresAt func() string
+	projectID string
 
 	mu       sync.Mutex
 	lastBody map[string]any
@@ -45,34 +50,29 @@ func (iam *fakeIAM) serve(w http.ResponseWriter, r *http.Request) {
 	iam.mu.Lock()
 	iam.lastBody, iam.lastReq = body, r
 	iam.mu.Unlock()
-	time.Sleep(iam.delay)
+	if iam.entered != nil {
+		iam.entered <- struct{}{}
+	}
+	if iam.gate != nil {
+		<-iam.gate
+	}
 
 	if r.Method != http.MethodPost || r.URL.Path != "/v3/auth/tokens" || r.URL.RawQuery != "nocatalog=true" {
 		http.Error(w, "unexpected "+r.Method+" "+r.URL.String(), http.StatusNotFound)
 		return
 	}
 	w.Header().Set("X-Subject-Token", fmt.Sprintf("token-%d", n))
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
 	token := map[string]any{"methods": []string{"password"}}
 	if iam.expiresAt != nil {
 		if exp := iam.expiresAt(); exp != "" {
 			token["expires_at"] = exp
 		}
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{"token": token})
+	if iam.projectID != "" {
+		token["project"] = map[string]any{"id": iam.projectID, "name": "ap-southeast-3"}
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": token})
 }
-
-// fakeClock is a settable clock safe for concurrent reads.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
-
-var clockStart = time.Date(2024, 8, 6, 8, 0, 0, 0, time.UTC)
 
 func passwordConfig(iam *fakeIAM, clock *fakeClock) PasswordConfig {
 	return PasswordConfig{
@@ -88,16 +88,17 @@ func passwordConfig(iam *fakeIAM, clock *fakeClock) PasswordConfig {
 	}
 }
 
-func mustToken(t *testing.T, src TokenSource) string {
-	t.Helper()
-	token, err := src.Token(t.Context())
-	if err != nil {
-		t.Fatalf("Token: %v", err)
-	}
-	return token
+// passwordCache is what a provider uses for password authentication.
+func passwordCache(iam *fakeIAM, clock *fakeClock) *Cache {
+	return NewCache(NewPasswordSource(passwordConfig(iam, clock)), clock.Now)
 }
 
-func TestPasswordTokenSourceRequest(t *testing.T) {
+func mustToken(t *testing.T, p Provider) string {
+	t.Helper()
+	return mustCredential(t, p).Token
+}
+
+func TestPasswordSourceRequest(t *testing.T) {
 	user := map[string]any{"name": "alice", "password": testPassword, "domain": map[string]any{"name": "example-domain"}}
 	identity := map[string]any{"methods": []any{"password"}, "password": map[string]any{"user": user}}
 
@@ -112,10 +113,17 @@ func TestPasswordTokenSourceRequest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			iam := newFakeIAM(t)
-			cfg := passwordConfig(iam, &fakeClock{now: clockStart})
+			cfg := passwordConfig(iam, newFakeClock())
 			cfg.ProjectID = tt.projectID
-			if got := mustToken(t, NewPasswordTokenSource(cfg)); got != "token-1" {
-				t.Errorf("token = %q, want token-1 from X-Subject-Token", got)
+			cred, err := NewPasswordSource(cfg).Retrieve(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cred.Token != "token-1" {
+				t.Errorf("token = %q, want token-1 from X-Subject-Token", cred.Token)
+			}
+			if cred.Keys != (KeyPair{}) {
+				t.Errorf("a token credential carries keys %+v", cred.Keys)
 			}
 			want := map[string]any{"auth": map[string]any{
 				"identity": identity,
@@ -136,25 +144,50 @@ func TestPasswordTokenSourceRequest(t *testing.T) {
 	}
 }
 
-func TestPasswordTokenSourceIsLazy(t *testing.T) {
+func TestPasswordSourceReadsExpiryAndProject(t *testing.T) {
 	iam := newFakeIAM(t)
-	NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
-	if n := iam.logins.Load(); n != 0 {
-		t.Errorf("%d logins before the first Token call, want 0", n)
+	clock := newFakeClock()
+	expires := clockStart.Add(90 * time.Minute)
+	iam.expiresAt = func() string { return iamTime(expires) }
+	iam.projectID = "fedcba9876543210fedcba9876543210"
+	cred, err := NewPasswordSource(passwordConfig(iam, clock)).Retrieve(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cred.ExpiresAt.Equal(expires) || cred.ProjectID != iam.projectID {
+		t.Errorf("credential expires %v in project %q, want %v and %q", cred.ExpiresAt, cred.ProjectID, expires, iam.projectID)
 	}
 }
 
-func TestPasswordTokenSourceConcurrentCallersShareOneLogin(t *testing.T) {
+func TestPasswordCacheIsLazy(t *testing.T) {
 	iam := newFakeIAM(t)
-	iam.delay = 50 * time.Millisecond
-	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
+	passwordCache(iam, newFakeClock())
+	if n := iam.logins.Load(); n != 0 {
+		t.Errorf("%d logins before the first Credential call, want 0", n)
+	}
+}
 
-	tokens := make([]string, 30)
-	errs := make([]error, 30)
+func TestPasswordConcurrentCallersShareOneLogin(t *testing.T) {
+	iam := newFakeIAM(t)
+	iam.entered, iam.gate = make(chan struct{}, 30), make(chan struct{})
+	cache := passwordCache(iam, newFakeClock())
+
+	const callers = 30
+	tokens := make([]string, callers)
+	errs := make([]error, callers)
+	var calling sync.WaitGroup
+	calling.Add(callers)
 	var wg sync.WaitGroup
 	for i := range tokens {
-		wg.Go(func() { tokens[i], errs[i] = src.Token(t.Context()) })
+		wg.Go(func() {
+			calling.Done()
+			cred, err := cache.Credential(t.Context())
+			tokens[i], errs[i] = cred.Token, err
+		})
 	}
+	<-iam.entered   // the login is under way ...
+	calling.Wait()  // ... and every caller has come to ask
+	close(iam.gate) // before IAM answers
 	wg.Wait()
 
 	for i := range tokens {
@@ -163,15 +196,15 @@ func TestPasswordTokenSourceConcurrentCallersShareOneLogin(t *testing.T) {
 		}
 	}
 	if n := iam.logins.Load(); n != 1 {
-		t.Errorf("%d IAM logins for 30 concurrent callers, want 1", n)
+		t.Errorf("%d IAM logins for %d concurrent callers, want 1", n, callers)
 	}
 }
 
-func TestPasswordTokenSourceRefreshesBeforeExpiry(t *testing.T) {
+func TestPasswordTokenRenewedBeforeExpiry(t *testing.T) {
 	iam := newFakeIAM(t)
-	clock := &fakeClock{now: clockStart}
-	iam.expiresAt = func() string { return clock.Now().Add(time.Hour).Format("2006-01-02T15:04:05.000000Z") }
-	src := NewPasswordTokenSource(passwordConfig(iam, clock))
+	clock := newFakeClock()
+	iam.expiresAt = func() string { return iamTime(clock.Now().Add(time.Hour)) }
+	cache := passwordCache(iam, clock)
 
 	steps := []struct {
 		at         time.Duration
@@ -179,13 +212,13 @@ func TestPasswordTokenSourceRefreshesBeforeExpiry(t *testing.T) {
 		wantLogins int64
 	}{
 		{0, "token-1", 1},
-		{54 * time.Minute, "token-1", 1},             // inside the cache window
+		{54 * time.Minute, "token-1", 1},             // more than 5 minutes left
 		{55*time.Minute + time.Second, "token-2", 2}, // within 5 minutes of expiry
-		{56 * time.Minute, "token-2", 2},             // new token cached from its own fetch time
+		{56 * time.Minute, "token-2", 2},             // the new token lives from its own issue
 	}
 	for _, step := range steps {
 		clock.Set(clockStart.Add(step.at))
-		if got := mustToken(t, src); got != step.wantToken {
+		if got := mustToken(t, cache); got != step.wantToken {
 			t.Errorf("at +%v: token %q, want %q", step.at, got, step.wantToken)
 		}
 		if n := iam.logins.Load(); n != step.wantLogins {
@@ -194,39 +227,43 @@ func TestPasswordTokenSourceRefreshesBeforeExpiry(t *testing.T) {
 	}
 }
 
-func TestPasswordTokenSourceAssumes24HoursWithoutExpiry(t *testing.T) {
-	iam := newFakeIAM(t)
-	clock := &fakeClock{now: clockStart}
-	src := NewPasswordTokenSource(passwordConfig(iam, clock))
+func TestPasswordTokenAssumes24HoursWithoutExpiry(t *testing.T) {
+	for _, expiry := range []string{"", "next tuesday"} {
+		t.Run(fmt.Sprintf("expires_at %q", expiry), func(t *testing.T) {
+			iam := newFakeIAM(t)
+			iam.expiresAt = func() string { return expiry }
+			clock := newFakeClock()
+			cache := passwordCache(iam, clock)
 
-	mustToken(t, src)
-	clock.Set(clockStart.Add(23*time.Hour + 54*time.Minute))
-	if got := mustToken(t, src); got != "token-1" {
-		t.Errorf("token refreshed early: %q", got)
-	}
-	clock.Set(clockStart.Add(23*time.Hour + 56*time.Minute))
-	if got := mustToken(t, src); got != "token-2" {
-		t.Errorf("token not refreshed near the assumed 24h expiry: %q", got)
+			mustToken(t, cache)
+			clock.Set(clockStart.Add(23*time.Hour + 54*time.Minute))
+			if got := mustToken(t, cache); got != "token-1" {
+				t.Errorf("token renewed early: %q", got)
+			}
+			clock.Set(clockStart.Add(23*time.Hour + 56*time.Minute))
+			if got := mustToken(t, cache); got != "token-2" {
+				t.Errorf("token not renewed near the assumed 24h expiry: %q", got)
+			}
+		})
 	}
 }
 
-func TestPasswordTokenSourceInvalidate(t *testing.T) {
+func TestPasswordTokenInvalidate(t *testing.T) {
 	iam := newFakeIAM(t)
-	iam.delay = 20 * time.Millisecond
-	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
-	stale := mustToken(t, src)
+	cache := passwordCache(iam, newFakeClock())
+	stale := mustCredential(t, cache)
 
-	src.Invalidate("not-the-current-token")
-	if got := mustToken(t, src); got != stale || iam.logins.Load() != 1 {
+	cache.Invalidate(Credential{Token: "not-the-current-token"})
+	if got := mustToken(t, cache); got != stale.Token || iam.logins.Load() != 1 {
 		t.Fatalf("invalidating another token dropped the cache")
 	}
 
 	var wg sync.WaitGroup
 	for range 30 {
 		wg.Go(func() {
-			src.Invalidate(stale)
-			if got, err := src.Token(t.Context()); err != nil || got != "token-2" {
-				t.Errorf("after invalidation got %q, %v; want token-2", got, err)
+			cache.Invalidate(stale)
+			if got, err := cache.Credential(t.Context()); err != nil || got.Token != "token-2" {
+				t.Errorf("after invalidation got %q, %v; want token-2", got.Token, err)
 			}
 		})
 	}
@@ -236,19 +273,55 @@ func TestPasswordTokenSourceInvalidate(t *testing.T) {
 	}
 }
 
-func TestPasswordTokenSourceWaiterHonoursContext(t *testing.T) {
+func TestPasswordWaiterHonoursItsContext(t *testing.T) {
 	iam := newFakeIAM(t)
-	iam.delay = 200 * time.Millisecond
-	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
+	iam.entered, iam.gate = make(chan struct{}, 1), make(chan struct{})
+	cache := passwordCache(iam, newFakeClock())
 
+	// A first caller starts the login and waits for it.
+	first := make(chan error, 1)
+	go func() { _, err := cache.Credential(t.Context()); first <- err }()
+	<-iam.entered
+
+	// An impatient caller gives up without ending the shared login.
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := src.Token(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Token with a cancelled context: %v, want Canceled", err)
+	if _, err := cache.Credential(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Credential with a cancelled context: %v, want Canceled", err)
 	}
-	// The shared login was not cancelled by the impatient caller.
-	if got := mustToken(t, src); got != "token-1" || iam.logins.Load() != 1 {
+	close(iam.gate)
+	if err := <-first; err != nil {
+		t.Fatalf("the first caller: %v", err)
+	}
+	if got := mustToken(t, cache); got != "token-1" || iam.logins.Load() != 1 {
 		t.Errorf("got %q after %d logins, want token-1 from the first login", got, iam.logins.Load())
+	}
+}
+
+func TestPasswordLoginOutlivesTheCallerThatStartedIt(t *testing.T) {
+	iam := newFakeIAM(t)
+	iam.entered, iam.gate = make(chan struct{}, 1), make(chan struct{})
+	cache := passwordCache(iam, newFakeClock())
+
+	ctx, cancel := context.WithCancel(t.Context())
+	started := make(chan error, 1)
+	go func() { _, err := cache.Credential(ctx); started <- err }()
+	<-iam.entered
+	cancel() // the read that started the login is cancelled ...
+	if err := <-started; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled starter got %v, want Canceled", err)
+	}
+	waiter := make(chan Credential, 1)
+	go func() {
+		cred, err := cache.Credential(t.Context())
+		if err != nil {
+			t.Error(err)
+		}
+		waiter <- cred
+	}()
+	close(iam.gate) // ... but the login goes on for the others
+	if got := <-waiter; got.Token != "token-1" || iam.logins.Load() != 1 {
+		t.Errorf("got %q after %d logins, want token-1 from the one login", got.Token, iam.logins.Load())
 	}
 }
 
@@ -256,27 +329,50 @@ func TestPasswordTokenSourceWaiterHonoursContext(t *testing.T) {
 // on past timeouts.read.
 func TestPasswordLoginEndsAtTheStartersDeadline(t *testing.T) {
 	iam := newFakeIAM(t)
-	cfg := passwordConfig(iam, &fakeClock{now: clockStart})
+	clock := newFakeClock()
+	cfg := passwordConfig(iam, clock)
 	var loginDeadline time.Time
+	var hasDeadline bool
 	cfg.Do = func(hc *http.Client, req *http.Request) (*http.Response, error) {
-		loginDeadline, _ = req.Context().Deadline()
+		loginDeadline, hasDeadline = req.Context().Deadline()
 		return hc.Do(req)
 	}
+	cache := NewCache(NewPasswordSource(cfg), clock.Now)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
 	defer cancel()
-	if _, err := NewPasswordTokenSource(cfg).Token(ctx); err != nil {
+	if _, err := cache.Credential(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := ctx.Deadline(); !loginDeadline.Equal(want) {
+	if want, _ := ctx.Deadline(); !hasDeadline || !loginDeadline.Equal(want) {
 		t.Errorf("the login's deadline is %v, want the read's %v", loginDeadline, want)
 	}
 }
 
-func TestPasswordTokenSourceNeedsScope(t *testing.T) {
+func TestPasswordLoginWithoutDeadlineIsBounded(t *testing.T) {
 	iam := newFakeIAM(t)
-	cfg := passwordConfig(iam, &fakeClock{now: clockStart})
+	clock := newFakeClock()
+	cfg := passwordConfig(iam, clock)
+	var hasDeadline bool
+	var left time.Duration
+	cfg.Do = func(hc *http.Client, req *http.Request) (*http.Response, error) {
+		var deadline time.Time
+		deadline, hasDeadline = req.Context().Deadline()
+		left = time.Until(deadline)
+		return hc.Do(req)
+	}
+	if _, err := NewCache(NewPasswordSource(cfg), clock.Now).Credential(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !hasDeadline || left > fetchTimeout {
+		t.Errorf("a login started without a deadline has deadline %v (%v left), want one within %v", hasDeadline, left, fetchTimeout)
+	}
+}
+
+func TestPasswordSourceNeedsScope(t *testing.T) {
+	iam := newFakeIAM(t)
+	cfg := passwordConfig(iam, newFakeClock())
 	cfg.ProjectID, cfg.Region = "", ""
-	_, err := NewPasswordTokenSource(cfg).Token(t.Context())
+	_, err := NewPasswordSource(cfg).Retrieve(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "project_id or region") {
 		t.Errorf("error %v, want one asking for project_id or region", err)
 	}
@@ -285,8 +381,22 @@ func TestPasswordTokenSourceNeedsScope(t *testing.T) {
 	}
 }
 
+func TestPasswordSourceNamesMissingSettings(t *testing.T) {
+	iam := newFakeIAM(t)
+	cfg := passwordConfig(iam, newFakeClock())
+	cfg.UserName, cfg.DomainName = "", ""
+	_, err := NewPasswordSource(cfg).Retrieve(t.Context())
+	if err == nil {
+		t.Fatal("a login without user_name and domain_name succeeded")
+	}
+	assertContains(t, "error", err.Error(), "user_name", "domain_name")
+	if iam.logins.Load() != 0 {
+		t.Error("IAM was called without a user")
+	}
+}
+
 // failingIAM answers every login with status and body.
-func failingIAM(t *testing.T, status int, body string) (*httptest.Server, *atomic.Int64) {
+func failingIAM(t *testing.T, status int, body string) (*fakeIAM, *atomic.Int64) {
 	var logins atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logins.Add(1)
@@ -296,117 +406,139 @@ func failingIAM(t *testing.T, status int, body string) (*httptest.Server, *atomi
 		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
-	return srv, &logins
+	return &fakeIAM{Server: srv}, &logins
 }
 
-func TestPasswordTokenSourceIAMErrors(t *testing.T) {
+func TestPasswordSourceIAMErrors(t *testing.T) {
+	type fields struct {
+		StatusCode               int
+		Code, Message, RequestID string
+	}
 	tests := []struct {
 		name   string
 		status int
 		body   string
-		want   IAMError
+		want   fields
 	}{
 		{
 			"huawei shape", http.StatusUnauthorized,
 			`{"error_code":"IAM.0002","error_msg":"The username or password is wrong.","request_id":"req-from-body"}`,
-			IAMError{401, "IAM.0002", "The username or password is wrong.", "req-from-header"},
+			fields{401, "IAM.0002", "The username or password is wrong.", "req-from-header"},
 		},
 		{
 			"keystone shape with a numeric code", http.StatusUnauthorized,
 			`{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}`,
-			IAMError{401, "401", "The request you have made requires authentication.", "req-from-header"},
+			fields{401, "401", "The request you have made requires authentication.", "req-from-header"},
 		},
 		{
 			"keystone shape with a string code", http.StatusForbidden,
 			`{"error":{"code":"IAM.0101","message":"","title":"Forbidden"}}`,
-			IAMError{403, "IAM.0101", "Forbidden", "req-from-header"},
+			fields{403, "IAM.0101", "Forbidden", "req-from-header"},
 		},
 		{
 			"password echoed back is masked", http.StatusBadRequest,
 			`{"error_code":"IAM.0011","error_msg":"bad password ` + testPassword + `"}`,
-			IAMError{400, "IAM.0011", "bad password ***", "req-from-header"},
+			fields{400, "IAM.0011", "bad password ***", "req-from-header"},
 		},
 		{
 			"not JSON", http.StatusBadGateway, "<html>bad gateway</html>",
-			IAMError{502, "", "<html>bad gateway</html>", "req-from-header"},
+			fields{502, "", "<html>bad gateway</html>", "req-from-header"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, _ := failingIAM(t, tt.status, tt.body)
-			cfg := passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart})
-			_, err := NewPasswordTokenSource(cfg).Token(t.Context())
+			iam, _ := failingIAM(t, tt.status, tt.body)
+			_, err := NewPasswordSource(passwordConfig(iam, newFakeClock())).Retrieve(t.Context())
 
-			var iamErr *IAMError
-			if !errors.As(err, &iamErr) {
-				t.Fatalf("error %v (%T) is not an *IAMError", err, err)
-			}
-			if *iamErr != tt.want {
-				t.Errorf("IAMError %+v, want %+v", *iamErr, tt.want)
+			iamErr := asError[*IAMError](t, err)
+			got := fields{iamErr.StatusCode, iamErr.Code, iamErr.Message, iamErr.RequestID}
+			if got != tt.want || iamErr.Exchange != PasswordExchange {
+				t.Errorf("IAMError %+v (exchange %d), want %+v (the password exchange)", got, iamErr.Exchange, tt.want)
 			}
 			msg := err.Error()
 			wants := []string{fmt.Sprint(tt.status), tt.want.Code, tt.want.Message, "req-from-header", "user_name", "password", "domain_name", "auth_url"}
-			if tt.want.Transient() {
+			if iamErr.Transient() {
 				// IAM's own trouble: the diagnostic must not blame the password.
 				wants = []string{fmt.Sprint(tt.status), tt.want.Message, "req-from-header", "trouble at IAM", "not a refusal of user_name or password"}
 				if strings.Contains(msg, "check user_name") {
 					t.Errorf("error %q blames the credentials for IAM's trouble", msg)
 				}
 			}
-			for _, want := range wants {
-				if !strings.Contains(msg, want) {
-					t.Errorf("error %q does not mention %q", msg, want)
-				}
-			}
-			if strings.Contains(msg, testPassword) {
-				t.Errorf("error leaks the password: %q", msg)
-			}
+			assertContains(t, "error", msg, wants...)
+			assertLacks(t, "error", msg, testPassword)
 		})
 	}
 }
 
-func TestPasswordTokenSourceDoesNotRetryRefusedCredentials(t *testing.T) {
+// A proxy's page quoting the password past the excerpt's cut must not
+// leave a piece of it in the message.
+func TestPasswordSourceMasksThePasswordInACutExcerpt(t *testing.T) {
+	body := "<html>" + strings.Repeat("x", maxErrorSnippet-20) + " " + testPassword + "</html>"
+	iam, _ := failingIAM(t, http.StatusBadRequest, body)
+	_, err := NewPasswordSource(passwordConfig(iam, newFakeClock())).Retrieve(t.Context())
+	if err == nil {
+		t.Fatal("Retrieve succeeded against a refusing IAM")
+	}
+	assertLacks(t, "error", err.Error(), testPassword[:8])
+}
+
+func TestPasswordRefusalIsNotRetried(t *testing.T) {
 	// Repeating a wrong password can lock the IAM user out.
-	srv, logins := failingIAM(t, http.StatusUnauthorized, `{"error_code":"IAM.0002","error_msg":"wrong"}`)
-	src := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart}))
+	iam, logins := failingIAM(t, http.StatusUnauthorized, `{"error_code":"IAM.0002","error_msg":"wrong"}`)
+	clock := newFakeClock()
+	cache := passwordCache(iam, clock)
 	for range 3 {
-		if _, err := src.Token(t.Context()); err == nil {
-			t.Fatal("Token succeeded against a refusing IAM")
-		}
+		mustFail(t, cache)
+		clock.Advance(time.Hour)
 	}
 	if n := logins.Load(); n != 1 {
 		t.Errorf("%d logins with refused credentials, want 1", n)
 	}
 }
 
-func TestPasswordTokenSourceRetriesServerErrors(t *testing.T) {
-	srv, logins := failingIAM(t, http.StatusServiceUnavailable, `{"error_code":"IAM.0006","error_msg":"busy"}`)
-	src := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart}))
+func TestPasswordServerErrorsAreRetried(t *testing.T) {
+	iam, logins := failingIAM(t, http.StatusServiceUnavailable, `{"error_code":"IAM.0006","error_msg":"busy"}`)
+	cache := passwordCache(iam, newFakeClock())
 	for range 2 {
-		if _, err := src.Token(t.Context()); err == nil {
-			t.Fatal("Token succeeded against a failing IAM")
+		err := mustFail(t, cache)
+		if !asError[*IAMError](t, err).Transient() {
+			t.Errorf("a 503 is not transient: %v", err)
 		}
 	}
 	if n := logins.Load(); n != 2 {
-		t.Errorf("%d logins after two 503s, want 2 (transient failures are not cached)", n)
+		t.Errorf("%d logins after two 503s, want 2 (transient failures are not remembered)", n)
 	}
 }
 
-func TestPasswordTokenSourceNeedsSubjectToken(t *testing.T) {
-	srv, _ := failingIAM(t, http.StatusCreated, `{"token":{}}`)
-	_, err := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart})).Token(t.Context())
+func TestPasswordSourceNeedsSubjectToken(t *testing.T) {
+	iam, _ := failingIAM(t, http.StatusCreated, `{"token":{}}`)
+	_, err := NewPasswordSource(passwordConfig(iam, newFakeClock())).Retrieve(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "X-Subject-Token") {
 		t.Errorf("error %v, want one about the missing X-Subject-Token", err)
 	}
 }
 
-func TestStaticToken(t *testing.T) {
-	src := StaticToken("fixed")
-	src.Invalidate("fixed")
-	if got := mustToken(t, src); got != "fixed" {
-		t.Errorf("token %q, want fixed", got)
+func TestPasswordSourceUsesDo(t *testing.T) {
+	iam := newFakeIAM(t)
+	cfg := passwordConfig(iam, newFakeClock())
+	var sent int
+	cfg.Do = func(hc *http.Client, req *http.Request) (*http.Response, error) {
+		sent++
+		return hc.Do(req)
 	}
-	if _, err := StaticToken("").Token(t.Context()); err == nil {
-		t.Error("an empty static token was accepted")
+	if _, err := NewPasswordSource(cfg).Retrieve(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if sent != 1 {
+		t.Errorf("Do sent %d requests, want the login", sent)
+	}
+}
+
+func TestFixed(t *testing.T) {
+	want := Credential{Token: "fixed"}
+	p := Fixed(want)
+	p.Invalidate(want)
+	if got := mustCredential(t, p); got != want {
+		t.Errorf("credential %+v, want %+v", got, want)
 	}
 }

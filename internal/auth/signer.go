@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// Credentials are an access key pair, optionally temporary (then
+// KeyPair is an access key and its secret key, optionally temporary (then
 // SecurityToken is set and travels, signed, as X-Security-Token).
-type Credentials struct {
+type KeyPair struct {
 	AccessKey     string
 	SecretKey     string
 	SecurityToken string
@@ -41,7 +41,7 @@ const (
 // temporary credentials, and sets Authorization. The signed headers are
 // host and x-sdk-date, plus content-type, x-security-token and x-project-id
 // when present. The request's path and query are left as they are.
-func Sign(req *http.Request, cred Credentials, now time.Time) error {
+func Sign(req *http.Request, cred KeyPair, now time.Time) error {
 	_, err := signRequest(req, cred, now, nil)
 	return err
 }
@@ -50,7 +50,7 @@ func Sign(req *http.Request, cred Credentials, now time.Time) error {
 // those and no others (names are case-insensitive; names containing "_" are
 // skipped). It exists to reproduce signatures made by other clients, such
 // as Huawei's SDK, which signs only x-sdk-date.
-func SignWithHeaders(req *http.Request, cred Credentials, now time.Time, signedHeaderNames []string) error {
+func SignWithHeaders(req *http.Request, cred KeyPair, now time.Time, signedHeaderNames []string) error {
 	if len(normaliseSignedHeaders(signedHeaderNames)) == 0 {
 		return errors.New("signing request: no headers to sign")
 	}
@@ -61,7 +61,7 @@ func SignWithHeaders(req *http.Request, cred Credentials, now time.Time, signedH
 // signRequest does the signing and returns the canonical request, which
 // callers may log (after redaction) to diagnose a rejected signature.
 // headerNames nil means the default set.
-func signRequest(req *http.Request, cred Credentials, now time.Time, headerNames []string) (string, error) {
+func signRequest(req *http.Request, cred KeyPair, now time.Time, headerNames []string) (string, error) {
 	if cred.AccessKey == "" || cred.SecretKey == "" {
 		return "", errors.New("signing request: both an access key and a secret key are required")
 	}

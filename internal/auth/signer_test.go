@@ -14,7 +14,7 @@ import (
 // emptyHash is the hex SHA-256 of the empty string, the body hash of a GET.
 const emptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-var testCred = Credentials{AccessKey: "AK", SecretKey: "SK"}
+var testCred = KeyPair{AccessKey: "AK", SecretKey: "SK"}
 
 func newRequest(t *testing.T, method, rawURL string, body io.Reader) *http.Request {
 	t.Helper()
@@ -67,7 +67,7 @@ func TestSignHuaweiGuideVector(t *testing.T) {
 		t.Errorf("string to sign %q, want %q", got, wantSTS)
 	}
 
-	cred := Credentials{AccessKey: "QTWAOYTTINDUT2QVKYUC", SecretKey: "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"}
+	cred := KeyPair{AccessKey: "QTWAOYTTINDUT2QVKYUC", SecretKey: "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"}
 	if err := Sign(req, cred, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestSignGoSDKVector(t *testing.T) {
 	req := newRequest(t, http.MethodGet, "https://example.huaweicloud.com/path?limit=1", nil)
 	req.Header.Set("X-Sdk-Date", "20060102T150405Z")
 
-	cred := Credentials{AccessKey: "AccessKey", SecretKey: "SecretKey"}
+	cred := KeyPair{AccessKey: "AccessKey", SecretKey: "SecretKey"}
 	if err := SignWithHeaders(req, cred, time.Now(), []string{"X-Sdk-Date"}); err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestSignRejectsMalformedDate(t *testing.T) {
 func TestSignSecurityTokenIsSigned(t *testing.T) {
 	req := newRequest(t, http.MethodGet, "https://h/p", nil)
 	req.Header.Set("X-Project-Id", "0123456789abcdef0123456789abcdef")
-	cred := Credentials{AccessKey: "AK", SecretKey: "SK", SecurityToken: "sts-token-value"}
+	cred := KeyPair{AccessKey: "AK", SecretKey: "SK", SecurityToken: "sts-token-value"}
 	if err := Sign(req, cred, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func TestSignWithHeadersSkipsUnderscoreAndRequiresPresence(t *testing.T) {
 
 func TestSignErrorsNeverContainSecrets(t *testing.T) {
 	req := newRequest(t, http.MethodGet, "https://h/p?a=%zz", nil)
-	cred := Credentials{AccessKey: "AK", SecretKey: "very-secret-key", SecurityToken: "very-secret-token"}
+	cred := KeyPair{AccessKey: "AK", SecretKey: "very-secret-key", SecurityToken: "very-secret-token"}
 	err := Sign(req, cred, time.Now())
 	if err == nil {
 		t.Fatal("invalid query escape accepted")
@@ -348,11 +348,11 @@ func TestSignErrorsNeverContainSecrets(t *testing.T) {
 	if strings.Contains(err.Error(), "very-secret") {
 		t.Errorf("error leaks a secret: %v", err)
 	}
-	badToken := Credentials{AccessKey: "AK", SecretKey: "SK", SecurityToken: "very-secret-token\n"}
+	badToken := KeyPair{AccessKey: "AK", SecretKey: "SK", SecurityToken: "very-secret-token\n"}
 	if err := Sign(newRequest(t, http.MethodGet, "https://h/", nil), badToken, time.Now()); err == nil || strings.Contains(err.Error(), "very-secret") {
 		t.Errorf("security token with a newline: %v, want an error that does not show it", err)
 	}
-	if err := Sign(newRequest(t, http.MethodGet, "https://h/", nil), Credentials{AccessKey: "AK"}, time.Now()); err == nil {
+	if err := Sign(newRequest(t, http.MethodGet, "https://h/", nil), KeyPair{AccessKey: "AK"}, time.Now()); err == nil {
 		t.Error("signing without a secret key succeeded")
 	}
 }

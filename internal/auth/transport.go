@@ -12,32 +12,42 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Both transports authenticate the request they are given, every time they
-// are given it, so a retry layer wrapped around them sends a fresh token or
-// signature on every attempt. Neither modifies the caller's request: they
-// work on a clone, as http.RoundTripper requires.
+// Transport authenticates the request it is given, every time it is given
+// it, so a retry layer wrapped around it sends a fresh token or signature on
+// every attempt. It never modifies the caller's request: it works on a
+// clone, as http.RoundTripper requires.
 
 // maxInspectedBody bounds how much of a 401 body is read to decide whether
-// the gateway rejected the token; the body is put back intact either way.
+// the gateway refused the credential; the body is put back intact either way.
 const maxInspectedBody = 1 << 20
 
-// TokenTransport sends requests with an IAM token in X-Auth-Token. When the
-// API gateway rejects the token (401 with an APIGW.* code), it asks Source
-// for a new one and resends once.
-type TokenTransport struct {
-	Source TokenSource
+// Transport authenticates every attempt with the credential Credentials
+// hands out at that moment: a token in X-Auth-Token, or an AK/SK signature
+// dated by Now. A retry, a poll or an action's next request after a renewal
+// thus sends the new credential. When the API gateway refuses the
+// credential (401 with an APIGW.* code), Transport invalidates it and, if
+// another one is had, resends once.
+type Transport struct {
+	Credentials Provider
 	// Base defaults to http.DefaultTransport.
 	Base http.RoundTripper
+	// Now dates signatures; it defaults to time.Now.
+	Now func() time.Time
 }
 
-func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	token, err := t.Source.Token(ctx)
+	cred, err := t.Credentials.Credential(ctx)
 	if err != nil {
 		closeRequestBody(req)
-		return nil, &TokenError{Err: err}
+		return nil, &CredentialError{Err: err}
 	}
-	resp, err := base(t.Base).RoundTrip(withToken(req, token, req.Body))
+	out, err := t.authenticated(req, cred, req.Body)
+	if err != nil {
+		closeRequestBody(req)
+		return nil, err
+	}
+	resp, err := base(t.Base).RoundTrip(out)
 	if err != nil || resp.StatusCode != http.StatusUnauthorized || !replayable(req) {
 		return resp, err
 	}
@@ -48,66 +58,91 @@ func (t *TokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("reading a 401 response: %w", err)
 	}
 	// ServiceStage itself answers some "not found" cases with 401
-	// (SVCSTG.00100401); only the gateway's codes mean the token is bad.
+	// (SVCSTG.00100401); only the gateway's codes mean the credential is bad.
 	if !isGatewayCode(code) {
 		return resp, nil
 	}
 
-	fresh, body, ok := t.retryWith(req, token, code)
+	fresh, body, ok := t.retryWith(req, cred, code)
 	if !ok {
 		return resp, nil
 	}
 	drainAndClose(resp.Body)
-	return base(t.Base).RoundTrip(withToken(req, fresh, body))
+	if out, err = t.authenticated(req, fresh, body); err != nil {
+		body.Close()
+		return nil, err
+	}
+	return base(t.Base).RoundTrip(out)
 }
 
-// retryWith gets what a retry needs after the gateway rejected token: a new
-// token and a fresh copy of the body. ok is false when retrying cannot help;
-// the caller then returns the gateway's answer, which says what went wrong.
-func (t *TokenTransport) retryWith(req *http.Request, token, code string) (fresh string, body io.ReadCloser, ok bool) {
+// retryWith gets what a retry needs after the gateway refused cred: another
+// credential and a fresh copy of the body. ok is false when retrying cannot
+// help; the caller then returns the gateway's answer, which says what went wrong.
+func (t *Transport) retryWith(req *http.Request, cred Credential, code string) (fresh Credential, body io.ReadCloser, ok bool) {
 	ctx := req.Context()
-	t.Source.Invalidate(token)
-	fresh, err := t.Source.Token(ctx)
+	t.Credentials.Invalidate(cred)
+	fresh, err := t.Credentials.Credential(ctx)
 	if err != nil {
-		tflog.Debug(ctx, "API gateway rejected the IAM token and no new one could be obtained",
+		tflog.Debug(ctx, "API gateway refused the credentials and no others could be obtained",
 			map[string]any{"error_code": code, "error": err.Error()})
-		return "", nil, false
+		return Credential{}, nil, false
 	}
-	if fresh == token {
-		return "", nil, false // a static token: resending it cannot help
+	if fresh.same(cred) {
+		return Credential{}, nil, false // a credential the user gave: resending it cannot help
 	}
 
 	body = http.NoBody
 	if req.GetBody != nil {
 		if body, err = req.GetBody(); err != nil {
 			tflog.Debug(ctx, "Cannot resend the request body", map[string]any{"error": err.Error()})
-			return "", nil, false
+			return Credential{}, nil, false
 		}
 	}
-	tflog.Debug(ctx, "API gateway rejected the IAM token; retrying once with a new token", map[string]any{"error_code": code})
+	tflog.Debug(ctx, "API gateway refused the credentials; retrying once with new ones", map[string]any{"error_code": code})
 	return fresh, body, true
 }
 
-// TokenError is a request that was not sent because no token could be had.
-type TokenError struct{ Err error }
-
-func (e *TokenError) Error() string { return "getting an IAM token: " + e.Err.Error() }
-
-func (e *TokenError) Unwrap() error { return e.Err }
-
-// NotSent tells a retry layer that the request never left: the token
-// source has already retried its own requests, so it should not repeat.
-func (e *TokenError) NotSent() bool { return true }
-
-// withToken clones req with the token set and the given body.
-func withToken(req *http.Request, token string, body io.ReadCloser) *http.Request {
+// authenticated is a clone of req with body, carrying cred.
+func (t *Transport) authenticated(req *http.Request, cred Credential, body io.ReadCloser) (*http.Request, error) {
 	clone := req.Clone(req.Context())
-	clone.Header.Set("X-Auth-Token", token)
 	if req.Body != nil {
 		clone.Body = body
 	}
-	return clone
+	if cred.Token != "" {
+		clone.Header.Set("X-Auth-Token", cred.Token)
+		return clone, nil
+	}
+	// A previous attempt's date and signature would be kept by Sign or
+	// contradict the new one.
+	clone.Header.Del(headerSdkDate)
+	clone.Header.Del(headerAuthorization)
+	now := time.Now
+	if t.Now != nil {
+		now = t.Now
+	}
+	canonical, err := signRequest(clone, cred.Keys, now(), nil)
+	if err != nil {
+		return nil, err
+	}
+	// The canonical request is what APIGW.0301 echoes back, so logging ours
+	// makes a signature mismatch easy to spot.
+	tflog.Trace(req.Context(), "Signed request with AK/SK", map[string]any{
+		"canonical_request": redactCanonicalRequest(canonical),
+	})
+	return clone, nil
 }
+
+// CredentialError is a request that was not sent because no credential
+// could be had.
+type CredentialError struct{ Err error }
+
+func (e *CredentialError) Error() string { return "getting credentials: " + e.Err.Error() }
+
+func (e *CredentialError) Unwrap() error { return e.Err }
+
+// NotSent tells a retry layer that the request never left: the source
+// has already retried its own requests, so it should not repeat.
+func (e *CredentialError) NotSent() bool { return true }
 
 // replayable reports whether the request can be sent a second time.
 func replayable(req *http.Request) bool {
@@ -145,11 +180,10 @@ func isGatewayCode(code string) bool {
 	return strings.HasPrefix(code, "APIGW.") || strings.HasPrefix(code, "APIG.")
 }
 
-// SigningTransport signs every request with AK/SK (SDK-HMAC-SHA256),
-// dating each attempt with Now so a retried request is not rejected as
-// stale.
+// SigningTransport signs every request with one key pair that never
+// changes: Transport over Fixed keys, for tools and tests.
 type SigningTransport struct {
-	Credentials Credentials
+	Credentials KeyPair
 	// Base defaults to http.DefaultTransport.
 	Base http.RoundTripper
 	// Now defaults to time.Now.
@@ -157,27 +191,7 @@ type SigningTransport struct {
 }
 
 func (t *SigningTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	clone := req.Clone(req.Context())
-	// A previous attempt's date and signature would be kept by Sign or
-	// contradict the new one.
-	clone.Header.Del(headerSdkDate)
-	clone.Header.Del(headerAuthorization)
-
-	now := time.Now
-	if t.Now != nil {
-		now = t.Now
-	}
-	canonical, err := signRequest(clone, t.Credentials, now(), nil)
-	if err != nil {
-		closeRequestBody(req)
-		return nil, err
-	}
-	// The canonical request is what APIGW.0301 echoes back, so logging ours
-	// makes a signature mismatch easy to spot.
-	tflog.Trace(req.Context(), "Signed request with AK/SK", map[string]any{
-		"canonical_request": redactCanonicalRequest(canonical),
-	})
-	return base(t.Base).RoundTrip(clone)
+	return (&Transport{Credentials: Fixed(Credential{Keys: t.Credentials}), Base: t.Base, Now: t.Now}).RoundTrip(req)
 }
 
 // redactCanonicalRequest hides the one secret a canonical request can

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,12 +24,23 @@ type fakeService struct {
 	rejected map[string]string // token -> error_code of the 401
 	tokens   []string
 	bodies   []string
+	// barrier, when set, holds the first barrierAt requests until all
+	// of them have arrived.
+	barrier   chan struct{}
+	barrierAt int64
 }
 
 func newFakeService(t *testing.T, rejected map[string]string) *fakeService {
 	svc := &fakeService{rejected: rejected}
 	svc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		svc.requests.Add(1)
+		if n := svc.requests.Add(1); svc.barrier != nil {
+			if n == svc.barrierAt {
+				close(svc.barrier)
+			}
+			if n <= svc.barrierAt {
+				<-svc.barrier
+			}
+		}
 		token := r.Header.Get("X-Auth-Token")
 		body, _ := io.ReadAll(r.Body)
 		svc.mu.Lock()
@@ -66,9 +78,9 @@ func get(t *testing.T, client *http.Client, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-func TestTokenTransportSetsTokenWithoutTouchingTheRequest(t *testing.T) {
+func TestTransportSetsTokenWithoutTouchingTheRequest(t *testing.T) {
 	svc := newFakeService(t, nil)
-	rt := &TokenTransport{Source: StaticToken("tok"), Base: svc.Client().Transport}
+	rt := &Transport{Credentials: Fixed(Credential{Token: "tok"}), Base: svc.Client().Transport}
 
 	req := newRequest(t, http.MethodGet, svc.URL+"/v3/p", nil)
 	resp, err := rt.RoundTrip(req)
@@ -79,16 +91,16 @@ func TestTokenTransportSetsTokenWithoutTouchingTheRequest(t *testing.T) {
 	if svc.tokens[0] != "tok" {
 		t.Errorf("X-Auth-Token sent = %q, want tok", svc.tokens[0])
 	}
-	if req.Header.Get("X-Auth-Token") != "" {
+	if req.Header.Get("X-Auth-Token") != "" || req.Header.Get("Authorization") != "" {
 		t.Error("the caller's request was modified")
 	}
 }
 
-func TestTokenTransportRefetchesOnceOnGatewayRejection(t *testing.T) {
+func TestTransportRefetchesOnceOnGatewayRejection(t *testing.T) {
 	iam := newFakeIAM(t)
-	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
+	src := passwordCache(iam, newFakeClock())
 	svc := newFakeService(t, map[string]string{"token-1": "APIGW.0301"})
-	client := &http.Client{Transport: &TokenTransport{Source: src, Base: svc.Client().Transport}}
+	client := &http.Client{Transport: &Transport{Credentials: src, Base: svc.Client().Transport}}
 
 	resp, err := client.Do(newRequest(t, http.MethodPost, svc.URL+"/v3/p/execute", strings.NewReader(`{"a":1}`)))
 	if err != nil {
@@ -111,11 +123,11 @@ func TestTokenTransportRefetchesOnceOnGatewayRejection(t *testing.T) {
 	}
 }
 
-func TestTokenTransportRetriesOnlyOnce(t *testing.T) {
+func TestTransportRetriesOnlyOnce(t *testing.T) {
 	iam := newFakeIAM(t)
-	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
+	src := passwordCache(iam, newFakeClock())
 	svc := newFakeService(t, map[string]string{"*": "APIGW.0301"})
-	client := &http.Client{Transport: &TokenTransport{Source: src, Base: svc.Client().Transport}}
+	client := &http.Client{Transport: &Transport{Credentials: src, Base: svc.Client().Transport}}
 
 	status, body := get(t, client, svc.URL+"/v3/p")
 	if status != http.StatusUnauthorized || !strings.Contains(body, "APIGW.0301") {
@@ -126,12 +138,12 @@ func TestTokenTransportRetriesOnlyOnce(t *testing.T) {
 	}
 }
 
-func TestTokenTransportLeavesServiceStage401Alone(t *testing.T) {
+func TestTransportLeavesServiceStage401Alone(t *testing.T) {
 	// SVCSTG.00100401 is ServiceStage's "not found", not a token problem.
 	iam := newFakeIAM(t)
-	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
+	src := passwordCache(iam, newFakeClock())
 	svc := newFakeService(t, map[string]string{"*": "SVCSTG.00100401"})
-	client := &http.Client{Transport: &TokenTransport{Source: src, Base: svc.Client().Transport}}
+	client := &http.Client{Transport: &Transport{Credentials: src, Base: svc.Client().Transport}}
 
 	status, body := get(t, client, svc.URL+"/v3/p")
 	if status != http.StatusUnauthorized || body != `{"error_code":"SVCSTG.00100401","error_msg":"rejected","request_id":"r1"}` {
@@ -142,10 +154,10 @@ func TestTokenTransportLeavesServiceStage401Alone(t *testing.T) {
 	}
 }
 
-func TestTokenTransportDoesNotResendWhenItCannot(t *testing.T) {
-	t.Run("static token", func(t *testing.T) {
+func TestTransportDoesNotResendWhenItCannot(t *testing.T) {
+	t.Run("fixed token", func(t *testing.T) {
 		svc := newFakeService(t, map[string]string{"*": "APIGW.0301"})
-		client := &http.Client{Transport: &TokenTransport{Source: StaticToken("tok"), Base: svc.Client().Transport}}
+		client := &http.Client{Transport: &Transport{Credentials: Fixed(Credential{Token: "tok"}), Base: svc.Client().Transport}}
 		status, body := get(t, client, svc.URL+"/v3/p")
 		if status != http.StatusUnauthorized || !strings.Contains(body, "APIGW.0301") || svc.requests.Load() != 1 {
 			t.Errorf("got %d %q after %d requests, want one 401 with its body", status, body, svc.requests.Load())
@@ -154,9 +166,9 @@ func TestTokenTransportDoesNotResendWhenItCannot(t *testing.T) {
 
 	t.Run("one-shot body", func(t *testing.T) {
 		iam := newFakeIAM(t)
-		src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
+		src := passwordCache(iam, newFakeClock())
 		svc := newFakeService(t, map[string]string{"token-1": "APIGW.0301"})
-		rt := &TokenTransport{Source: src, Base: svc.Client().Transport}
+		rt := &Transport{Credentials: src, Base: svc.Client().Transport}
 		req := newRequest(t, http.MethodPost, svc.URL+"/v3/p", io.NopCloser(strings.NewReader("x")))
 		req.GetBody = nil
 		resp, err := rt.RoundTrip(req)
@@ -170,13 +182,14 @@ func TestTokenTransportDoesNotResendWhenItCannot(t *testing.T) {
 	})
 }
 
-func TestTokenTransportConcurrentRejectionsRefetchOnce(t *testing.T) {
+func TestTransportConcurrentRejectionsRefetchOnce(t *testing.T) {
 	iam := newFakeIAM(t)
-	iam.delay = 20 * time.Millisecond
-	src := NewPasswordTokenSource(passwordConfig(iam, &fakeClock{now: clockStart}))
+	src := passwordCache(iam, newFakeClock())
 	mustToken(t, src) // token-1 is cached, then goes stale
 	svc := newFakeService(t, map[string]string{"token-1": "APIGW.0301"})
-	client := &http.Client{Transport: &TokenTransport{Source: src, Base: svc.Client().Transport}}
+	// All 30 requests are refused together, with the same stale token.
+	svc.barrier, svc.barrierAt = make(chan struct{}), 30
+	client := &http.Client{Transport: &Transport{Credentials: src, Base: svc.Client().Transport}}
 
 	var wg sync.WaitGroup
 	for range 30 {
@@ -198,18 +211,18 @@ func TestTokenTransportConcurrentRejectionsRefetchOnce(t *testing.T) {
 	}
 }
 
-func TestTokenTransportReportsTokenErrors(t *testing.T) {
-	srv, _ := failingIAM(t, http.StatusUnauthorized, `{"error_code":"IAM.0002","error_msg":"wrong"}`)
-	src := NewPasswordTokenSource(passwordConfig(&fakeIAM{Server: srv}, &fakeClock{now: clockStart}))
-	client := &http.Client{Transport: &TokenTransport{Source: src}}
+func TestTransportReportsCredentialErrors(t *testing.T) {
+	iam, _ := failingIAM(t, http.StatusUnauthorized, `{"error_code":"IAM.0002","error_msg":"wrong"}`)
+	src := passwordCache(iam, newFakeClock())
+	client := &http.Client{Transport: &Transport{Credentials: src}}
 
 	resp, err := client.Do(newRequest(t, http.MethodGet, "http://127.0.0.1:1/never-called", nil))
 	if err == nil {
 		resp.Body.Close()
 	}
-	var iamErr *IAMError
-	if !errors.As(err, &iamErr) {
-		t.Fatalf("error %v does not wrap an *IAMError", err)
+	asError[*IAMError](t, err)
+	if credErr := asError[*CredentialError](t, err); !credErr.NotSent() {
+		t.Error("a request that was never sent does not say so")
 	}
 	if strings.Contains(err.Error(), testPassword) {
 		t.Errorf("error leaks the password: %v", err)
@@ -234,7 +247,7 @@ func (r retryOn503) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestSigningTransportSignsEveryAttemptAfresh(t *testing.T) {
-	cred := Credentials{AccessKey: "AK", SecretKey: "SK", SecurityToken: "sts"}
+	cred := KeyPair{AccessKey: "AK", SecretKey: "SK", SecurityToken: "sts"}
 	type attempt struct{ date, authorization, token string }
 	var attempts []attempt
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -289,7 +302,7 @@ func TestSigningTransportSignsEveryAttemptAfresh(t *testing.T) {
 }
 
 func TestSigningTransportReportsSigningErrors(t *testing.T) {
-	rt := &SigningTransport{Credentials: Credentials{AccessKey: "AK"}}
+	rt := &SigningTransport{Credentials: KeyPair{AccessKey: "AK"}}
 	if resp, err := rt.RoundTrip(newRequest(t, http.MethodGet, "http://127.0.0.1:1/", nil)); err == nil {
 		resp.Body.Close()
 		t.Error("RoundTrip without a secret key succeeded")
@@ -300,5 +313,146 @@ func TestRedactCanonicalRequest(t *testing.T) {
 	got := redactCanonicalRequest("GET\n/\n\nhost:h\nx-security-token:secret\n\nhost;x-security-token\n" + emptyHash)
 	if strings.Contains(got, "secret") || !strings.Contains(got, "x-security-token:<redacted>") {
 		t.Errorf("redacted canonical request %q", got)
+	}
+}
+
+// keysSource issues AK-1/SK-1/STS-1, AK-2/SK-2/STS-2, ... each valid for an hour.
+func keysSource(clock *fakeClock) *stubSource {
+	return &stubSource{answer: func(_ context.Context, n int) (Credential, error) {
+		return Credential{Keys: KeyPair{AccessKey: fmt.Sprintf("AK-%d", n), SecretKey: fmt.Sprintf("SK-%d", n),
+			SecurityToken: fmt.Sprintf("STS-%d", n)}, ExpiresAt: clock.Now().Add(time.Hour)}, nil
+	}}
+}
+
+// verifySignature re-signs what arrived with keys and the date it carries,
+// and reports whether the signature matches.
+func verifySignature(t *testing.T, r *http.Request, body []byte, keys KeyPair) bool {
+	t.Helper()
+	check := r.Clone(t.Context())
+	check.Body = io.NopCloser(strings.NewReader(string(body)))
+	check.GetBody = nil
+	check.Header.Del("Authorization")
+	if err := Sign(check, keys, time.Time{}); err != nil {
+		t.Errorf("re-signing the received request: %v", err)
+		return false
+	}
+	return check.Header.Get("Authorization") == r.Header.Get("Authorization")
+}
+
+func TestTransportResignsWithRenewedKeysOnGatewayRejection(t *testing.T) {
+	clock := newFakeClock()
+	src := keysSource(clock)
+	cache := NewCache(src, clock.Now)
+	var mu sync.Mutex
+	var signedBy []string
+	svc := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ int, body []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		access := ""
+		for _, n := range []string{"1", "2"} {
+			if verifySignature(t, r, body, KeyPair{AccessKey: "AK-" + n, SecretKey: "SK-" + n, SecurityToken: "STS-" + n}) {
+				access = "AK-" + n
+			}
+		}
+		signedBy = append(signedBy, access+"/"+r.Header.Get("X-Security-Token")+"/"+string(body))
+		if access != "AK-2" {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"id": "ok"})
+	})
+	client := &http.Client{Transport: &Transport{Credentials: cache, Base: svc.Client().Transport, Now: clock.Now}}
+
+	resp, err := client.Do(newRequest(t, http.MethodPost, svc.URL+"/v3/p/execute", strings.NewReader(`{"a":1}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status %d, want the resent request's 200", resp.StatusCode)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got, want := strings.Join(signedBy, ","), `AK-1/STS-1/{"a":1},AK-2/STS-2/{"a":1}`; got != want {
+		t.Errorf("attempts %s, want %s", got, want)
+	}
+	if src.Calls() != 2 {
+		t.Errorf("%d retrievals, want 2", src.Calls())
+	}
+}
+
+func TestTransportKnowsTheGatewaysCodes(t *testing.T) {
+	tests := []struct {
+		body  string
+		retry bool
+	}{
+		{`{"error_code":"APIGW.0301","error_msg":"verify aksk signature fail"}`, true},
+		{`{"error_code":"APIGW.0307","error_msg":"The token must be updated."}`, true},
+		{`{"code":"APIG.0301","message":"Incorrect IAM authentication information"}`, true},
+		{`{"error_code":"SVCSTG.00100401","error_msg":"not found"}`, false},
+		{`{"code":401,"message":"Unauthorized"}`, false},
+		{`<html>401 Authorization Required</html>`, false},
+		{``, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			clock := newFakeClock()
+			src := keysSource(clock)
+			svc := newFakeServer(t, func(w http.ResponseWriter, _ *http.Request, _ int, _ []byte) {
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = io.WriteString(w, tt.body)
+			})
+			client := &http.Client{Transport: &Transport{Credentials: NewCache(src, clock.Now), Base: svc.Client().Transport}}
+			status, body := get(t, client, svc.URL+"/v3/p")
+			if status != http.StatusUnauthorized || body != tt.body {
+				t.Errorf("got %d %q, want the 401 with its body intact", status, body)
+			}
+			wantRequests := 1
+			if tt.retry {
+				wantRequests = 2
+			}
+			if n := svc.count(); n != wantRequests {
+				t.Errorf("%d requests, want %d", n, wantRequests)
+			}
+		})
+	}
+}
+
+// closeTracker is a request body that records whether it was closed.
+type closeTracker struct {
+	io.Reader
+	closed atomic.Bool
+}
+
+func (c *closeTracker) Close() error { c.closed.Store(true); return nil }
+
+func TestTransportWithoutCredentialSendsNothing(t *testing.T) {
+	svc := newFakeServer(t, func(w http.ResponseWriter, _ *http.Request, _ int, _ []byte) {})
+	tests := []struct {
+		name  string
+		creds Provider
+	}{
+		{"empty credential", Fixed(Credential{})},
+		{"access key without secret", Fixed(Credential{Keys: KeyPair{AccessKey: "AK"}})},
+		{"failing source", NewCache(&stubSource{answer: func(context.Context, int) (Credential, error) {
+			return Credential{}, errors.New("no credentials here")
+		}}, nil)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := &closeTracker{Reader: strings.NewReader("x")}
+			req := newRequest(t, http.MethodPost, svc.URL+"/v3/p", body)
+			resp, err := (&Transport{Credentials: tt.creds, Base: svc.Client().Transport}).RoundTrip(req)
+			if err == nil {
+				resp.Body.Close()
+				t.Fatal("RoundTrip without a usable credential succeeded")
+			}
+			if !body.closed.Load() {
+				t.Error("the request body was not closed")
+			}
+		})
+	}
+	if n := svc.count(); n != 0 {
+		t.Errorf("%d requests reached the service, want 0", n)
 	}
 }

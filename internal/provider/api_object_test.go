@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
@@ -146,7 +147,7 @@ func TestAPIObjectRejectsUndocumentedFields(t *testing.T) {
 func TestReadLeavesTheConfigurationAlone(t *testing.T) {
 	_, url := withTask(t)
 	ctx := context.Background()
-	data, diags := newProviderData(ctx, settings{endpoint: url, token: testToken, projectID: testProject}, testTiming, "test")
+	data, diags := newProviderData(ctx, settings{endpoint: url, credentials: given(auth.SettingToken, testToken), projectID: testProject}, testTiming, "test")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

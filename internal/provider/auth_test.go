@@ -617,7 +617,8 @@ func TestAccAuth_halfPairFromEnv(t *testing.T) {
 	})
 }
 
-// 10. No credentials: an error at the read, not before.
+// 10. No credentials: an error at the read, not before, once the ECS
+// metadata service, tried last, has not answered.
 
 func TestAccAuth_noCredentials(t *testing.T) {
 	srv, url := withTask(t)
@@ -634,7 +635,11 @@ func TestAccAuth_noCredentials(t *testing.T) {
 				ExpectError: errorPattern(`No credentials for ServiceStage`,
 					`an IAM token: token, or HW_AUTH_TOKEN`,
 					`access_key and secret_key \(and security_token for temporary credentials\), or HW_ACCESS_KEY, HW_SECRET_KEY \(and HW_SECURITY_TOKEN\)`,
-					`user_name, password and domain_name, or HW_USER_NAME, HW_PASSWORD and HW_DOMAIN_NAME`),
+					`user_name, password and domain_name, or HW_USER_NAME, HW_PASSWORD and HW_DOMAIN_NAME`,
+					`in CI, an OpenID Connect ID token: idp_id with id_token or id_token_file`,
+					`a KooCLI profile: shared_config_file and profile`,
+					`on an ECS with an agency, nothing: the ECS metadata service. It was tried last, at `+regexp.QuoteMeta(noMetadataService),
+					`connection refused`, `act through an agency with assume_role`),
 			},
 		},
 	})

@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
@@ -254,11 +255,11 @@ func benchmarkDataSourceRPCs(b *testing.B, server tfprotov6.ProviderServer, comp
 }
 
 func BenchmarkReadPathToken(b *testing.B) {
-	benchmarkReadPath(b, settings{token: testToken})
+	benchmarkReadPath(b, settings{credentials: given(auth.SettingToken, testToken)})
 }
 
 func BenchmarkReadPathAKSK(b *testing.B) {
-	benchmarkReadPath(b, settings{accessKey: testAccessKey, secretKey: testSecretKey})
+	benchmarkReadPath(b, settings{credentials: given(auth.SettingAccessKey, testAccessKey, auth.SettingSecretKey, testSecretKey)})
 }
 
 // BenchmarkReadPathPasswordParallel10 reads as `terraform plan` does at its
@@ -269,7 +270,7 @@ func BenchmarkReadPathPasswordParallel10(b *testing.B) {
 	srv, url := startBenchEmulator(b)
 	r := newReadBench(b, settings{
 		endpoint: url, authURL: url + "/v3",
-		userName: testUser, password: testPassword, domainName: testDomain,
+		credentials: given(auth.SettingUserName, testUser, auth.SettingPassword, testPassword, auth.SettingDomainName, testDomain),
 	})
 	ctx := context.Background()
 
@@ -322,7 +323,7 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 		for _, n := range []int{1, 100, 10000} {
 			b.Run(fmt.Sprintf("stage=%s/components=%d", stage, n), func(b *testing.B) {
 				body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
-				r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", token: testToken})
+				r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", credentials: given(auth.SettingToken, testToken)})
 				config, err := configValues(r.config.Raw)
 				if err != nil {
 					b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/errorbody"
@@ -69,7 +70,7 @@ type readSubject struct {
 	// permission is the IAM action the read needs.
 	permission string
 	endpoint   string
-	method     authMethod
+	method     auth.Way
 }
 
 // description names the subject in a sentence: release task "X" in project "Y".
@@ -96,8 +97,22 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 	var decodeErr *servicestage.DecodeError
 	var waitErr *waitError
 	var redirectErr *errorbody.RedirectError
+	var noCredentials *auth.NoCredentialsError
+	var metadataErr *auth.MetadataError
+	var profileErr *auth.ProfileError
 
 	switch {
+	case errors.As(err, &noCredentials):
+		return diag.NewErrorDiagnostic("No credentials for ServiceStage", upperFirst(noCredentials.Error()))
+	case errors.As(err, &profileErr):
+		return diag.NewAttributeErrorDiagnostic(settingPath(profileErr.Setting), "Unusable KooCLI profile", upperFirst(profileErr.Error())+".")
+	case errors.As(err, &metadataErr) && metadataErr.NoAgency():
+		return diag.NewErrorDiagnostic("No agency on this ECS", upperFirst(metadataErr.Error())+".")
+	case errors.As(err, &metadataErr) && metadataErr.Transient():
+		return diag.NewErrorDiagnostic("ECS metadata service unavailable", fmt.Sprintf("%s.\n\nThe request was retried (max_retries) "+
+			"within the read's timeout: run again later.", upperFirst(err.Error())))
+	case errors.As(err, &metadataErr):
+		return diag.NewErrorDiagnostic("ECS metadata service refused credentials", upperFirst(err.Error())+".")
 	case errors.As(err, &waitErr) && isTimeout(err):
 		return diag.NewErrorDiagnostic("Timed out waiting for "+s.noun,
 			upperFirst(waitErr.message(s.description()))+
@@ -121,18 +136,18 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Redirect refused", upperFirst(err.Error())+".")
 	case errors.As(err, &iamErr) && iamErr.Transient():
 		return diag.NewErrorDiagnostic("IAM unavailable",
-			fmt.Sprintf("%s.\n\nThe token request was retried (max_retries) within timeouts.read. Nothing is wrong with "+
-				"user_name, password or domain_name: run again later.", err))
+			fmt.Sprintf("%s.\n\nThe request for credentials was retried (max_retries) within the read's timeout. Nothing is "+
+				"wrong with the credentials: run again later.", err))
 	case errors.As(err, &iamErr):
-		return diag.NewErrorDiagnostic("IAM did not issue a token",
-			fmt.Sprintf("%s.\n\nPassword authentication exchanges user_name, password and domain_name at auth_url "+
-				"(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME, HW_AUTH_URL) for a token scoped to project_id or region.", err))
+		return iamRefusalDiagnostic(err, iamErr)
 	case errors.As(err, &apiErr) && apiErr.GatewayNotFound():
 		return diag.NewErrorDiagnostic("No ServiceStage API at the endpoint",
 			fmt.Sprintf("The API gateway at %s answered that no API is published at the requested path (%s). The endpoint is "+
 				"wrong, so nothing is known yet about %s.\n\nCheck endpoint (HW_SERVICESTAGE_ENDPOINT) and region "+
 				"(HW_REGION_NAME): endpoint is the base URL, such as https://servicestage.ap-southeast-3.myhuaweicloud.com, "+
 				"without a path such as /v3.", s.endpoint, statusLine(apiErr), s.description()))
+	case errors.As(err, &apiErr) && apiErr.NotFoundOrForbidden():
+		return notFoundOrForbiddenDiagnostic(apiErr, s)
 	case errors.As(err, &apiErr) && apiErr.NotFound():
 		return notFoundDiagnostic(apiErr, s)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized && apiErr.SignatureRejected():
@@ -142,7 +157,7 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 			fmt.Sprintf("ServiceStage refused the credentials: %s.\n\n%s", err, checkCredentials(s.method)))
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
 		detail := fmt.Sprintf("%s.\n\nThe user or key needs the %s permission in project %q.", err, s.permission, s.projectID)
-		if s.method == authToken || s.method == authPassword {
+		if s.method == auth.WayToken || s.method == auth.WayPassword || s.method == auth.WayOIDC {
 			detail += " An IAM token is scoped to one project: it must have been issued for this one."
 		}
 		return diag.NewErrorDiagnostic("Permission denied", detail)
@@ -163,6 +178,35 @@ func readErrorDiagnostic(err error, s readSubject) diag.Diagnostic {
 	default:
 		return diag.NewErrorDiagnostic("Error "+s.reading(), err.Error()+".")
 	}
+}
+
+// iamRefusalDiagnostic words IAM's refusal of each exchange; the error
+// itself says what was asked and what to check.
+func iamRefusalDiagnostic(err error, iamErr *auth.IAMError) diag.Diagnostic {
+	switch iamErr.Exchange {
+	case auth.AgencyExchange:
+		return diag.NewAttributeErrorDiagnostic(path.Root("assume_role"), "IAM refused the agency", upperFirst(err.Error())+".")
+	case auth.IDTokenExchange:
+		return diag.NewAttributeErrorDiagnostic(path.Root("idp_id"), "IAM refused the OpenID Connect ID token", upperFirst(err.Error())+".")
+	}
+	return diag.NewErrorDiagnostic("IAM did not issue a token",
+		fmt.Sprintf("%s.\n\nPassword authentication exchanges user_name, password and domain_name at auth_url "+
+			"(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME, HW_AUTH_URL) for a token scoped to project_id or region.", err))
+}
+
+// notFoundOrForbiddenDiagnostic is ServiceStage's 403 SVCSTG.00100403,
+// which it answers both for an ID that is not there and for a caller without
+// the permission: both are said, with the IAM action the request needs.
+func notFoundOrForbiddenDiagnostic(apiErr *servicestage.APIError, s readSubject) diag.Diagnostic {
+	what := upperFirst(s.description()) + " was not found"
+	if s.lists() {
+		what = fmt.Sprintf("Project %q was not found, or ServiceStage is not enabled in it", s.projectID)
+	}
+	return diag.NewErrorDiagnostic("Not found in ServiceStage, or permission denied",
+		fmt.Sprintf("ServiceStage answered %s, which it gives both for a %s that does not exist and for credentials "+
+			"without the permission. Either: %s; or the credentials lack the IAM action %s in project %q.\n\n%s Then check "+
+			"that the credentials (%s) are granted %s, through their user group's policies or the agency's.%s",
+			statusLine(apiErr), s.noun, what, s.permission, s.projectID, s.checkIDs(), s.method, s.permission, s.notFoundNote))
 }
 
 // signatureDiagnostic leads with the likely cause of a refused AK/SK

@@ -20,11 +20,11 @@ import (
 const testEndpoint = "https://servicestage.ap-southeast-3.myhuaweicloud.com/v3"
 
 // testSubject is the deploy-info read the diagnostics tests describe.
-var testSubject = (&dataSource{reads: oneReleaseTask, permission: "servicestage::getReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: authToken}}).
+var testSubject = (&dataSource{reads: oneReleaseTask, permission: "servicestage::getReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: auth.WayToken}}).
 	subject(stateValues{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject)
 
 // testListSubject is the list read the diagnostics tests describe.
-var testListSubject = (&dataSource{reads: releaseTaskList, permission: "servicestage::listReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: authToken}}).
+var testListSubject = (&dataSource{reads: releaseTaskList, permission: "servicestage::listReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: auth.WayToken}}).
 	subject(stateValues{}, testProject)
 
 // One API answer gets one headline from every data source: ServiceStage's
@@ -34,7 +34,7 @@ var testListSubject = (&dataSource{reads: releaseTaskList, permission: "services
 func TestNotFoundIsOneHeadlineInEveryDataSource(t *testing.T) {
 	for _, notFound := range []error{apiError(http.StatusNotFound, "SVCSTG.00100404"), apiError(http.StatusUnauthorized, "SVCSTG.00100401")} {
 		for _, ds := range []dataSource{deployInfo, releasePlan, releasePlans} {
-			ds.data = &providerData{endpoint: testEndpoint, authMethod: authAKSK}
+			ds.data = &providerData{endpoint: testEndpoint, authMethod: auth.WayAccessKey}
 			d := readErrorDiagnostic(notFound, ds.subject(stateValues{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject))
 			if d.Summary() != "Not found in ServiceStage" {
 				t.Errorf("%s: summary %q, want %q", ds.typeNameSuffix, d.Summary(), "Not found in ServiceStage")
@@ -150,7 +150,7 @@ func TestReadErrorDiagnostic(t *testing.T) {
 			name: "signature", summary: "Authentication rejected",
 			err: servicestage.NewAPIError("reading", 401, nil,
 				[]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail, SignedHeaders: host;x-sdk-date, CanonicalRequest: GET|/v3/|"}`)),
-			subject: readSubject{subjectKind: oneReleaseTask, method: authAKSK},
+			subject: readSubject{subjectKind: oneReleaseTask, method: auth.WayAccessKey},
 			detail: []string{"The secret key does not match the access key, or the clock is off: the API gateway rejected the request's AK/SK signature",
 				`error_msg "Incorrect IAM authentication information: verify aksk signature fail, SignedHeaders: host;x-sdk-date"`,
 				"Check access_key and secret_key", "this machine's clock",

@@ -45,7 +45,9 @@ func (p *servicestageProvider) Schema(_ context.Context, _ provider.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads Huawei Cloud ServiceStage release tasks. Every argument is optional and falls back " +
 			"to the environment variable Huawei Cloud's own provider uses. Exactly one way of authenticating is used, " +
-			"in this order: `token`; `access_key` + `secret_key` (+ `security_token`); `user_name` + `password` + `domain_name`.",
+			"the first configured in this order: `token`; `access_key` + `secret_key` (+ `security_token`); " +
+			"`user_name` + `password` + `domain_name`; `idp_id` with an OpenID Connect ID token; `shared_config_file` / `profile`; " +
+			"the ECS metadata service. `assume_role` acts through an IAM agency on top of it.",
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				Optional:            true,
@@ -68,7 +70,7 @@ func (p *servicestageProvider) Schema(_ context.Context, _ provider.SchemaReques
 			"auth_url": schema.StringAttribute{
 				Optional:            true,
 				Validators:          []validator.String{httpURL()},
-				MarkdownDescription: "IAM base URL, used by password authentication. Default `https://iam.{region}.{cloud}/v3`. Environment: `HW_AUTH_URL`.",
+				MarkdownDescription: "IAM base URL, used by password and OpenID Connect authentication and by `assume_role` (their APIs are under its `/v3.0`). Default `https://iam.{region}.{cloud}/v3`. Environment: `HW_AUTH_URL`.",
 			},
 			"token": schema.StringAttribute{
 				Optional:            true,
@@ -102,6 +104,35 @@ func (p *servicestageProvider) Schema(_ context.Context, _ provider.SchemaReques
 				Optional:            true,
 				MarkdownDescription: "Account (domain) name of `user_name`. Environment: `HW_DOMAIN_NAME`.",
 			},
+			"idp_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "IAM identity provider (protocol OpenID Connect) that federates a CI's identity: its ID token, from `id_token`, " +
+					"`id_token_file` or, on GitHub Actions, the runner, is exchanged for an IAM token. Environment: `HW_IDP_ID`.",
+			},
+			"id_token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "OpenID Connect ID token (a JWT) issued to this run, for `idp_id`. Environment: `HW_ID_TOKEN`.",
+			},
+			"id_token_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "File holding the ID token for `idp_id` (GitLab `id_tokens`, a Kubernetes projected token), " +
+					"read again at each exchange. Environment: `HW_ID_TOKEN_FILE`.",
+			},
+			"id_token_audience": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Audience to ask for when the ID token comes from GitHub Actions: the IAM identity provider's " +
+					"client ID. Environment: `HW_ID_TOKEN_AUDIENCE`.",
+			},
+			"shared_config_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "KooCLI (`hcloud`) configuration file, such as `~/.hcloud/config.json` (the default when only " +
+					"`profile` is set); `~` expands. Its keys must be stored in plain text. Environment: `HW_SHARED_CONFIG_FILE`.",
+			},
+			"profile": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Profile of `shared_config_file`. Default: the file's `current` profile. Environment: `HW_PROFILE`.",
+			},
 			"insecure": schema.BoolAttribute{
 				Optional:            true,
 				MarkdownDescription: "Skip TLS certificate verification. Only for testing; the provider warns when it is set. Environment: `HW_INSECURE`.",
@@ -126,6 +157,26 @@ func (p *servicestageProvider) Schema(_ context.Context, _ provider.SchemaReques
 				MarkdownDescription: "Bound on one HTTP attempt (connect, headers and body), as a Go duration such as `30s` or `2m`. Default `60s`. " +
 					"An attempt past it is retried like a dropped connection (see `max_retries`), within the data source's `timeouts.read`. " +
 					"Environment: `HW_REQUEST_TIMEOUT`.",
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				MarkdownDescription: "Act through an IAM agency: the credentials of the way chosen are exchanged for the agency's " +
+					"temporary AK/SK, which sign every request and are renewed before they expire. They need `iam:agencies:assume`.",
+				Attributes: map[string]schema.Attribute{
+					"agency_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Name of the agency. Environment: `HW_ASSUME_ROLE_AGENCY_NAME`.",
+					},
+					"domain_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Name of the account (domain) that owns the agency. Environment: `HW_ASSUME_ROLE_DOMAIN_NAME`.",
+					},
+					"duration": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Lifetime of each set of temporary credentials, a Go duration from `15m` to `24h` (or a number of seconds). Default `1h`. Environment: `HW_ASSUME_ROLE_DURATION`.",
+					},
+				},
 			},
 		},
 	}

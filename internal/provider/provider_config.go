@@ -16,102 +16,67 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
 // providerModel is the provider block as Terraform sends it.
 type providerModel struct {
-	Region               types.String  `tfsdk:"region"`
-	ProjectID            types.String  `tfsdk:"project_id"`
-	Cloud                types.String  `tfsdk:"cloud"`
-	Endpoint             types.String  `tfsdk:"endpoint"`
-	AuthURL              types.String  `tfsdk:"auth_url"`
-	Token                types.String  `tfsdk:"token"`
-	AccessKey            types.String  `tfsdk:"access_key"`
-	SecretKey            types.String  `tfsdk:"secret_key"`
-	SecurityToken        types.String  `tfsdk:"security_token"`
-	UserName             types.String  `tfsdk:"user_name"`
-	Password             types.String  `tfsdk:"password"`
-	DomainName           types.String  `tfsdk:"domain_name"`
-	Insecure             types.Bool    `tfsdk:"insecure"`
-	CACertFile           types.String  `tfsdk:"cacert_file"`
-	MaxRetries           types.Int64   `tfsdk:"max_retries"`
-	MaxRequestsPerSecond types.Float64 `tfsdk:"max_requests_per_second"`
-	RequestTimeout       types.String  `tfsdk:"request_timeout"`
+	Region               types.String     `tfsdk:"region"`
+	ProjectID            types.String     `tfsdk:"project_id"`
+	Cloud                types.String     `tfsdk:"cloud"`
+	Endpoint             types.String     `tfsdk:"endpoint"`
+	AuthURL              types.String     `tfsdk:"auth_url"`
+	Token                types.String     `tfsdk:"token"`
+	AccessKey            types.String     `tfsdk:"access_key"`
+	SecretKey            types.String     `tfsdk:"secret_key"`
+	SecurityToken        types.String     `tfsdk:"security_token"`
+	UserName             types.String     `tfsdk:"user_name"`
+	Password             types.String     `tfsdk:"password"`
+	DomainName           types.String     `tfsdk:"domain_name"`
+	IdpID                types.String     `tfsdk:"idp_id"`
+	IDToken              types.String     `tfsdk:"id_token"`
+	IDTokenFile          types.String     `tfsdk:"id_token_file"`
+	IDTokenAudience      types.String     `tfsdk:"id_token_audience"`
+	SharedConfigFile     types.String     `tfsdk:"shared_config_file"`
+	Profile              types.String     `tfsdk:"profile"`
+	AssumeRole           *assumeRoleModel `tfsdk:"assume_role"`
+	Insecure             types.Bool       `tfsdk:"insecure"`
+	CACertFile           types.String     `tfsdk:"cacert_file"`
+	MaxRetries           types.Int64      `tfsdk:"max_retries"`
+	MaxRequestsPerSecond types.Float64    `tfsdk:"max_requests_per_second"`
+	RequestTimeout       types.String     `tfsdk:"request_timeout"`
 }
 
 // settings is the provider configuration after environment fallbacks.
 type settings struct {
 	region, projectID, cloud, endpoint, authURL string
-	token                                       string
-	accessKey, secretKey, securityToken         string
-	userName, password, domainName              string
-	insecure                                    bool
-	caCertFile                                  string
-	maxRetries                                  int
-	requestsPerSecond                           float64
-	requestTimeout                              time.Duration // zero: servicestage.DefaultRequestTimeout
-	// fromEnv holds the attributes whose value came from their environment
-	// variable, so that messages can say where a setting was found.
-	fromEnv map[string]bool
+	// credentials are the authentication settings, for internal/auth.
+	credentials       auth.Given
+	insecure          bool
+	caCertFile        string
+	maxRetries        int
+	requestsPerSecond float64
+	requestTimeout    time.Duration // zero: servicestage.DefaultRequestTimeout
 }
 
 // resolveSettings applies the HW_* environment fallbacks to what HCL left
 // null, and reports values that cannot be used.
 func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	fromEnv := map[string]bool{}
-	// given is the value of attr from HCL, else from env, exactly as set.
-	given := func(attr string, v types.String, env string) string {
-		if v.IsUnknown() {
-			diags.AddAttributeError(path.Root(attr), "Unknown provider setting",
-				fmt.Sprintf("%s is not known until apply, but the provider needs it to read data sources during plan. "+
-					"Set it from a variable or the %s environment variable instead of another resource's attribute.", attr, env))
-			return ""
-		}
-		if !v.IsNull() {
-			return v.ValueString()
-		}
-		if env == "" {
-			return ""
-		}
-		value := os.Getenv(env)
-		if value != "" {
-			fromEnv[attr] = true
-		}
-		return value
-	}
 	str := func(attr string, v types.String, env string) string {
-		return strings.TrimSpace(given(attr, v, env))
-	}
-	// Credentials are used as given: a password may end in a space. Stray
-	// whitespace is more often a copy-paste slip, so it gets a warning that
-	// names the attribute and never the value.
-	credential := func(attr string, v types.String, env string) string {
-		value := given(attr, v, env)
-		if strings.TrimSpace(value) != value {
-			diags.AddAttributeWarning(path.Root(attr), "Whitespace around "+attr,
-				fmt.Sprintf("%s (or %s) starts or ends with whitespace, which is sent as part of it. "+
-					"If the whitespace is not part of the credential, remove it.", attr, env))
-		}
-		return value
+		value, _ := settingValue(auth.Setting{Attr: attr, Env: env}, v, &diags)
+		return strings.TrimSpace(value)
 	}
 	s := settings{
-		region:        str("region", m.Region, "HW_REGION_NAME"),
-		projectID:     str("project_id", m.ProjectID, "HW_PROJECT_ID"),
-		cloud:         str("cloud", m.Cloud, "HW_CLOUD"),
-		endpoint:      str("endpoint", m.Endpoint, "HW_SERVICESTAGE_ENDPOINT"),
-		authURL:       str("auth_url", m.AuthURL, "HW_AUTH_URL"),
-		token:         credential("token", m.Token, "HW_AUTH_TOKEN"),
-		accessKey:     credential("access_key", m.AccessKey, "HW_ACCESS_KEY"),
-		secretKey:     credential("secret_key", m.SecretKey, "HW_SECRET_KEY"),
-		securityToken: credential("security_token", m.SecurityToken, "HW_SECURITY_TOKEN"),
-		userName:      credential("user_name", m.UserName, "HW_USER_NAME"),
-		password:      credential("password", m.Password, "HW_PASSWORD"),
-		domainName:    credential("domain_name", m.DomainName, "HW_DOMAIN_NAME"),
-		caCertFile:    str("cacert_file", m.CACertFile, "OS_CACERT"),
-		maxRetries:    servicestage.DefaultMaxRetries,
-		fromEnv:       fromEnv,
+		region:      str("region", m.Region, "HW_REGION_NAME"),
+		projectID:   str("project_id", m.ProjectID, "HW_PROJECT_ID"),
+		cloud:       str("cloud", m.Cloud, "HW_CLOUD"),
+		endpoint:    str("endpoint", m.Endpoint, "HW_SERVICESTAGE_ENDPOINT"),
+		authURL:     str("auth_url", m.AuthURL, "HW_AUTH_URL"),
+		credentials: credentialSettings(m, &diags),
+		caCertFile:  str("cacert_file", m.CACertFile, "OS_CACERT"),
+		maxRetries:  servicestage.DefaultMaxRetries,
 	}
 
 	switch {
@@ -170,13 +135,25 @@ func resolveSettings(m providerModel) (settings, diag.Diagnostics) {
 				fmt.Sprintf("%s (or %s) %s.", u.attr, u.env, err))
 		}
 	}
-	if s.projectID != "" {
-		if err := servicestage.ValidateID(s.projectID); err != nil {
-			diags.AddAttributeError(path.Root("project_id"), "Invalid project_id",
-				fmt.Sprintf("project_id (or HW_PROJECT_ID) %s.", err))
+	if v := os.Getenv(auth.SettingMetadataEndpoint.Env); v != "" {
+		if _, err := servicestage.ParseEndpoint(v); err != nil {
+			diags.AddError("Invalid HW_METADATA_ENDPOINT", fmt.Sprintf("The HW_METADATA_ENDPOINT environment variable %s.", err))
 		}
 	}
+	diags.Append(checkProjectID(s.projectID, "project_id (or HW_PROJECT_ID)")...)
 	return s, diags
+}
+
+// checkProjectID reports a project ID that cannot be one path segment.
+func checkProjectID(projectID, what string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if projectID == "" {
+		return diags
+	}
+	if err := servicestage.ValidateID(projectID); err != nil {
+		diags.AddAttributeError(path.Root("project_id"), "Invalid project_id", fmt.Sprintf("%s %s.", what, err))
+	}
+	return diags
 }
 
 // euRegion matches the regions served under myhuaweicloud.eu.
@@ -231,17 +208,6 @@ func (s settings) iamEndpoint() string {
 	}
 }
 
-// secrets lists the configured secret values, for log masking.
-func (s settings) secrets() []string {
-	var out []string
-	for _, v := range []string{s.token, s.secretKey, s.securityToken, s.password} {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // userAgent names the provider, its version and Terraform's.
 func userAgent(providerVersion, terraformVersion string) string {
 	ua := "terraform-provider-servicestage/" + providerVersion
@@ -262,7 +228,6 @@ func (p *servicestageProvider) Configure(ctx context.Context, req provider.Confi
 	}
 	s, diags := resolveSettings(m)
 	resp.Diagnostics.Append(diags...)
-	ctx = maskSecrets(ctx, s.secrets())
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -279,7 +244,7 @@ func (p *servicestageProvider) Configure(ctx context.Context, req provider.Confi
 	}
 	tflog.Info(ctx, "configured ServiceStage provider", map[string]any{
 		"endpoint":    data.endpoint,
-		"auth_method": data.authMethod.String(),
+		"auth_method": data.authDescription,
 		"project_id":  s.projectID,
 	})
 	resp.DataSourceData = data

@@ -5,6 +5,7 @@ package provider
 // auth_test.go show the same rules end to end; these cover every branch fast.
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -18,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 )
 
 // nullModel is a provider block with nothing set.
@@ -27,6 +30,8 @@ func nullModel() providerModel {
 		Endpoint: types.StringNull(), AuthURL: types.StringNull(), Token: types.StringNull(),
 		AccessKey: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
 		UserName: types.StringNull(), Password: types.StringNull(), DomainName: types.StringNull(),
+		IdpID: types.StringNull(), IDToken: types.StringNull(), IDTokenFile: types.StringNull(), IDTokenAudience: types.StringNull(),
+		SharedConfigFile: types.StringNull(), Profile: types.StringNull(),
 		Insecure: types.BoolNull(), CACertFile: types.StringNull(),
 		MaxRetries: types.Int64Null(), MaxRequestsPerSecond: types.Float64Null(), RequestTimeout: types.StringNull(),
 	}
@@ -121,38 +126,67 @@ func TestProviderConfigFromHCL(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("resolveSettings: %s", diagText(diags))
 	}
+	wantCredentials(t, s.credentials, map[auth.Setting]string{
+		auth.SettingToken: testToken, auth.SettingAccessKey: testAccessKey, auth.SettingSecretKey: testSecretKey,
+		auth.SettingSecurityToken: testSecurityTok, auth.SettingUserName: testUser, auth.SettingPassword: testPassword,
+		auth.SettingDomainName: testDomain,
+	}, nil)
+	s.credentials = auth.Given{}
 	want := settings{
-		region: "eu-west-101", projectID: testProject, token: testToken,
-		accessKey: testAccessKey, secretKey: testSecretKey, securityToken: testSecurityTok,
-		userName: testUser, password: testPassword, domainName: testDomain,
+		region: "eu-west-101", projectID: testProject,
 		insecure: true, caCertFile: "/etc/ca.pem", maxRetries: 2, requestsPerSecond: 4.5,
-		fromEnv: map[string]bool{},
 	}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("settings\n got %+v\nwant %+v", s, want)
 	}
-	if got := s.secrets(); strings.Join(got, ",") != strings.Join([]string{testToken, testSecretKey, testSecurityTok, testPassword}, ",") {
-		t.Errorf("secrets() = %q, want token, secret key, security token and password", got)
+}
+
+// wantCredentials checks the credential settings resolved: each setting's
+// value, and which came from the environment; the others are empty.
+func wantCredentials(t *testing.T, g auth.Given, want map[auth.Setting]string, fromEnv map[auth.Setting]bool) {
+	t.Helper()
+	for _, s := range credentialSettingList {
+		value, env := g.Value(s)
+		if value != want[s] || env != fromEnv[s] {
+			t.Errorf("%s = %q (from the environment: %v), want %q (%v)", s.Attr, value, env, want[s], fromEnv[s])
+		}
 	}
+}
+
+// credentialSettingList is every setting the provider block maps onto auth.
+var credentialSettingList = []auth.Setting{
+	auth.SettingToken, auth.SettingAccessKey, auth.SettingSecretKey, auth.SettingSecurityToken, auth.SettingUserName,
+	auth.SettingPassword, auth.SettingDomainName, auth.SettingIdpID, auth.SettingIDToken, auth.SettingIDTokenFile,
+	auth.SettingIDTokenAudience, auth.SettingSharedConfigFile, auth.SettingProfile, auth.SettingAgencyName,
+	auth.SettingAgencyDomainName, auth.SettingAgencyDuration,
 }
 
 func TestProviderConfigEnvFallbacks(t *testing.T) {
 	env := map[string]string{
-		"HW_REGION_NAME":           "ap-southeast-3",
-		"HW_PROJECT_ID":            testProject,
-		"HW_CLOUD":                 "example.org",
-		"HW_SERVICESTAGE_ENDPOINT": "https://stage.example.org",
-		"HW_AUTH_URL":              "https://iam.example.org/v3",
-		"HW_AUTH_TOKEN":            testToken,
-		"HW_ACCESS_KEY":            testAccessKey,
-		"HW_SECRET_KEY":            testSecretKey,
-		"HW_SECURITY_TOKEN":        testSecurityTok,
-		"HW_USER_NAME":             testUser,
-		"HW_PASSWORD":              testPassword,
-		"HW_DOMAIN_NAME":           testDomain,
-		"HW_INSECURE":              "true",
-		"OS_CACERT":                "/etc/ca.pem",
-		"HW_MAX_RETRIES":           "7",
+		"HW_REGION_NAME":             "ap-southeast-3",
+		"HW_PROJECT_ID":              testProject,
+		"HW_CLOUD":                   "example.org",
+		"HW_SERVICESTAGE_ENDPOINT":   "https://stage.example.org",
+		"HW_AUTH_URL":                "https://iam.example.org/v3",
+		"HW_AUTH_TOKEN":              testToken,
+		"HW_ACCESS_KEY":              testAccessKey,
+		"HW_SECRET_KEY":              testSecretKey,
+		"HW_SECURITY_TOKEN":          testSecurityTok,
+		"HW_USER_NAME":               testUser,
+		"HW_PASSWORD":                testPassword,
+		"HW_DOMAIN_NAME":             testDomain,
+		"HW_IDP_ID":                  "idp-1",
+		"HW_ID_TOKEN":                "jwt",
+		"HW_ID_TOKEN_FILE":           "/run/token",
+		"HW_ID_TOKEN_AUDIENCE":       "aud",
+		"HW_SHARED_CONFIG_FILE":      "~/.hcloud/config.json",
+		"HW_PROFILE":                 "ci",
+		"HW_ASSUME_ROLE_AGENCY_NAME": "agency",
+		"HW_ASSUME_ROLE_DOMAIN_NAME": "owner",
+		"HW_ASSUME_ROLE_DURATION":    "2h",
+		"HW_INSECURE":                "true",
+		"OS_CACERT":                  "/etc/ca.pem",
+		"HW_MAX_RETRIES":             "7",
 	}
 	for k, v := range env {
 		t.Setenv(k, v)
@@ -161,17 +195,24 @@ func TestProviderConfigEnvFallbacks(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("resolveSettings: %s", diagText(diags))
 	}
+	wantValues := map[auth.Setting]string{
+		auth.SettingToken: testToken, auth.SettingAccessKey: testAccessKey, auth.SettingSecretKey: testSecretKey,
+		auth.SettingSecurityToken: testSecurityTok, auth.SettingUserName: testUser, auth.SettingPassword: testPassword,
+		auth.SettingDomainName: testDomain, auth.SettingIdpID: "idp-1", auth.SettingIDToken: "jwt",
+		auth.SettingIDTokenFile: "/run/token", auth.SettingIDTokenAudience: "aud",
+		auth.SettingSharedConfigFile: "~/.hcloud/config.json", auth.SettingProfile: "ci",
+		auth.SettingAgencyName: "agency", auth.SettingAgencyDomainName: "owner", auth.SettingAgencyDuration: "2h",
+	}
+	allFromEnv := map[auth.Setting]bool{}
+	for setting := range wantValues {
+		allFromEnv[setting] = true
+	}
+	wantCredentials(t, s.credentials, wantValues, allFromEnv)
+	s.credentials = auth.Given{}
 	want := settings{
 		region: "ap-southeast-3", projectID: testProject, cloud: "example.org",
 		endpoint: "https://stage.example.org", authURL: "https://iam.example.org/v3",
-		token: testToken, accessKey: testAccessKey, secretKey: testSecretKey, securityToken: testSecurityTok,
-		userName: testUser, password: testPassword, domainName: testDomain,
 		insecure: true, caCertFile: "/etc/ca.pem", maxRetries: 7,
-		fromEnv: map[string]bool{
-			"region": true, "project_id": true, "cloud": true, "endpoint": true, "auth_url": true, "token": true,
-			"access_key": true, "secret_key": true, "security_token": true, "user_name": true, "password": true,
-			"domain_name": true, "cacert_file": true,
-		},
 	}
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("settings\n got %+v\nwant %+v", s, want)
@@ -198,7 +239,9 @@ func TestProviderConfigDefaults(t *testing.T) {
 	if diags.HasError() {
 		t.Fatalf("resolveSettings: %s", diagText(diags))
 	}
-	if !reflect.DeepEqual(s, settings{maxRetries: 5, fromEnv: map[string]bool{}}) {
+	wantCredentials(t, s.credentials, nil, nil)
+	s.credentials = auth.Given{}
+	if !reflect.DeepEqual(s, settings{maxRetries: 5}) {
 		t.Errorf("settings of an empty block and environment = %+v, want only max_retries 5", s)
 	}
 }
@@ -215,6 +258,7 @@ func TestProviderConfigInvalidEnvironment(t *testing.T) {
 		{"HW_SERVICESTAGE_ENDPOINT", "servicestage.example.org", "endpoint", "endpoint (or HW_SERVICESTAGE_ENDPOINT)"},
 		{"HW_AUTH_URL", "ftp://iam.example.org/v3", "auth_url", "auth_url (or HW_AUTH_URL)"},
 		{"HW_PROJECT_ID", "a/b", "project_id", "project_id (or HW_PROJECT_ID)"},
+		{"HW_METADATA_ENDPOINT", "169.254.169.254", "(no path): Invalid HW_METADATA_ENDPOINT", "HW_METADATA_ENDPOINT environment variable"},
 		{"HW_REQUEST_TIMEOUT", "60", "request_timeout", `request_timeout (or HW_REQUEST_TIMEOUT) must be a Go duration such as "30s" or "2m", got "60"`},
 		{"HW_REQUEST_TIMEOUT", "-1s", "request_timeout", `request_timeout (or HW_REQUEST_TIMEOUT) must be greater than zero, got "-1s"`},
 	} {
@@ -245,8 +289,9 @@ func TestProviderConfigUnknownValues(t *testing.T) {
 	m.Insecure = types.BoolUnknown()
 	m.MaxRetries = types.Int64Unknown()
 	m.MaxRequestsPerSecond = types.Float64Unknown()
+	m.AssumeRole = &assumeRoleModel{AgencyName: types.StringUnknown(), DomainName: types.StringNull(), Duration: types.StringNull()}
 	_, diags := resolveSettings(m)
-	want := []string{"token", "insecure", "max_retries", "max_requests_per_second"}
+	want := []string{"token", "assume_role.agency_name", "insecure", "max_retries", "max_requests_per_second"}
 	if got := errorPaths(diags); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("error paths %q, want %q", got, want)
 	}
@@ -255,131 +300,85 @@ func TestProviderConfigUnknownValues(t *testing.T) {
 	}
 }
 
-func TestProviderConfigChooseAuth(t *testing.T) {
+// What auth finds wrong with the settings, or ignores, becomes diagnostics
+// on the attributes concerned (internal/auth's tests cover every rule).
+func TestProviderConfigAuthProblems(t *testing.T) {
 	t.Parallel()
-	token := settings{token: testToken}
-	aksk := settings{accessKey: testAccessKey, secretKey: testSecretKey}
-	password := settings{userName: testUser, password: testPassword, domainName: testDomain}
-	merge := func(parts ...settings) settings {
-		var s settings
-		for _, p := range parts {
-			s.token = cmpOrString(s.token, p.token)
-			s.accessKey = cmpOrString(s.accessKey, p.accessKey)
-			s.secretKey = cmpOrString(s.secretKey, p.secretKey)
-			s.securityToken = cmpOrString(s.securityToken, p.securityToken)
-			s.userName = cmpOrString(s.userName, p.userName)
-			s.password = cmpOrString(s.password, p.password)
-			s.domainName = cmpOrString(s.domainName, p.domainName)
-		}
-		return s
-	}
 	for _, tt := range []struct {
-		name       string
-		s          settings
-		want       authMethod
-		wantErrors []string
-		wantText   string
+		name            string
+		attrs           map[string]tftypes.Value
+		wantErrorPaths  []string
+		wantWarningPath string
 	}{
-		{name: "nothing", s: settings{}, want: authNone},
-		{name: "token", s: token, want: authToken},
-		{name: "aksk", s: aksk, want: authAKSK},
-		{name: "aksk with security token", s: merge(aksk, settings{securityToken: testSecurityTok}), want: authAKSK},
-		{name: "password", s: password, want: authPassword},
-		{name: "token beats aksk and password", s: merge(token, aksk, password), want: authToken},
-		{name: "aksk beats password", s: merge(aksk, password), want: authAKSK},
-		{name: "access_key without secret_key", s: settings{accessKey: testAccessKey},
-			wantErrors: []string{"secret_key"}, wantText: "access_key is set, so secret_key is needed too"},
-		{name: "secret_key without access_key", s: settings{secretKey: testSecretKey},
-			wantErrors: []string{"access_key"}, wantText: "HW_ACCESS_KEY"},
-		{name: "security_token alone", s: settings{securityToken: testSecurityTok},
-			wantErrors: []string{"security_token"}, wantText: "set access_key and secret_key"},
-		{name: "user_name without password", s: settings{userName: testUser, domainName: testDomain},
-			wantErrors: []string{"password"}, wantText: "user_name is set, so password is needed too"},
-		{name: "user_name and password without domain_name", s: settings{userName: testUser, password: testPassword},
-			wantErrors: []string{"domain_name"}, wantText: "HW_DOMAIN_NAME"},
-		{name: "password alone", s: settings{password: testPassword},
-			wantErrors: []string{"user_name", "domain_name"}, wantText: "HW_USER_NAME"},
-		// Half a pair is an error even when a complete method comes first:
-		// a typo must not silently fall through to another method.
-		{name: "token with half an AK/SK pair", s: merge(token, settings{accessKey: testAccessKey}),
-			wantErrors: []string{"secret_key"}},
+		{"half an AK/SK pair", map[string]tftypes.Value{"access_key": str(testAccessKey)}, []string{"secret_key"}, ""},
+		{"assume_role without its account", map[string]tftypes.Value{"token": str(testToken),
+			"assume_role": assumeRoleValue("agency", "", "")}, []string{"assume_role.domain_name"}, ""},
+		{"assume_role duration out of range", map[string]tftypes.Value{"token": str(testToken),
+			"assume_role": assumeRoleValue("agency", "owner", "5m")}, []string{"assume_role.duration"}, ""},
+		{"id_token without idp_id", map[string]tftypes.Value{"id_token": str("a.b.c")}, []string{"idp_id"}, ""},
+		{"a token and an access key", map[string]tftypes.Value{"token": str(testToken), "access_key": str(testAccessKey),
+			"secret_key": str(testSecretKey)}, nil, "token"},
+		{"a missing KooCLI file", map[string]tftypes.Value{"shared_config_file": str(filepath.Join(t.TempDir(), "none.json"))},
+			[]string{"shared_config_file"}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, diags := chooseAuth(t.Context(), tt.s)
-			if paths := errorPaths(diags); strings.Join(paths, ",") != strings.Join(tt.wantErrors, ",") {
-				t.Fatalf("error paths %q, want %q:\n%s", paths, tt.wantErrors, diagText(diags))
+			attrs := map[string]tftypes.Value{"endpoint": str("https://127.0.0.1:1"), "project_id": str(testProject)}
+			maps.Copy(attrs, tt.attrs)
+			diags := configure(t, attrs).Diagnostics
+			if got := errorPaths(diags); strings.Join(got, ",") != strings.Join(tt.wantErrorPaths, ",") {
+				t.Fatalf("error paths %q, want %q:\n%s", got, tt.wantErrorPaths, diagText(diags))
 			}
-			if got != tt.want {
-				t.Errorf("chooseAuth = %v, want %v", got, tt.want)
+			var warned []string
+			for _, w := range diags.Warnings() {
+				if wp, ok := w.(diag.DiagnosticWithPath); ok {
+					warned = append(warned, wp.Path().String())
+				}
 			}
-			if text := diagText(diags); !strings.Contains(text, tt.wantText) {
-				t.Errorf("diagnostics %q do not contain %q", text, tt.wantText)
+			if tt.wantWarningPath != "" && strings.Join(warned, ",") != tt.wantWarningPath {
+				t.Errorf("warnings on %q, want one on %s:\n%s", warned, tt.wantWarningPath, diagText(diags))
 			}
 		})
 	}
 }
 
-// When several methods are complete, a warning names the one used and the
-// ones ignored, each with where its settings came from, and never a value.
-func TestChooseAuthWarnsOfIgnoredMethods(t *testing.T) {
-	all := settings{token: testToken, accessKey: testAccessKey, secretKey: testSecretKey,
-		userName: testUser, password: testPassword, domainName: testDomain}
-	for _, tt := range []struct {
-		name    string
-		fromEnv map[string]bool
-		s       settings
-		summary string
-		want    []string
-	}{
-		{"all in HCL", nil, all, "Using token, ignoring access_key/secret_key and user_name/password", []string{
-			"uses an IAM token (token in the provider block)",
-			"ignores an access key (access_key and secret_key in the provider block) and a user and password (user_name and password in the provider block)",
-			"remove token from the provider block",
-		}},
-		{"token from the environment", map[string]bool{"token": true}, all, "", []string{
-			"an IAM token (the HW_AUTH_TOKEN environment variable)", "unset HW_AUTH_TOKEN",
-		}},
-		{"half the key from each", map[string]bool{"secret_key": true, "user_name": true, "password": true},
-			settings{accessKey: testAccessKey, secretKey: testSecretKey, userName: testUser, password: testPassword, domainName: testDomain},
-			"Using access_key/secret_key, ignoring user_name/password", []string{
-				"uses an access key (access_key in the provider block and the HW_SECRET_KEY environment variable)",
-				"ignores a user and password (the HW_USER_NAME and HW_PASSWORD environment variables)",
-				"remove access_key from the provider block and unset HW_SECRET_KEY",
-			}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.s.fromEnv = tt.fromEnv
-			_, diags := chooseAuth(t.Context(), tt.s)
-			if diags.HasError() || diags.WarningsCount() != 1 {
-				t.Fatalf("diagnostics %s, want one warning", diagText(diags))
-			}
-			w := diags.Warnings()[0]
-			if tt.summary != "" && w.Summary() != tt.summary {
-				t.Errorf("summary %q, want %q", w.Summary(), tt.summary)
-			}
-			for _, want := range tt.want {
-				if !strings.Contains(w.Detail(), want) {
-					t.Errorf("detail %q lacks %q", w.Detail(), want)
-				}
-			}
-			for _, secret := range []string{testToken, testAccessKey, testSecretKey, testUser, testPassword} {
-				if strings.Contains(w.Summary()+w.Detail(), secret) {
-					t.Errorf("warning shows the value %q", secret)
-				}
-			}
-		})
+// assumeRoleValue is an assume_role block; "" leaves an attribute null.
+func assumeRoleValue(agency, domain, duration string) tftypes.Value {
+	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"agency_name": tftypes.String, "domain_name": tftypes.String, "duration": tftypes.String}}
+	value := func(v string) tftypes.Value {
+		if v == "" {
+			return tftypes.NewValue(tftypes.String, nil)
+		}
+		return str(v)
 	}
-	if _, diags := chooseAuth(t.Context(), settings{token: testToken}); len(diags) != 0 {
-		t.Errorf("one method gave diagnostics %s", diagText(diags))
-	}
+	return tftypes.NewValue(typ, map[string]tftypes.Value{"agency_name": value(agency), "domain_name": value(domain), "duration": value(duration)})
 }
 
-func cmpOrString(a, b string) string {
-	if a != "" {
-		return a
+// A KooCLI profile's region and project apply where the provider block and
+// the environment give none, and its agency acts as assume_role.
+func TestProviderConfigKooCLIProfile(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(file, []byte(`{"current":"ci","profiles":[{"name":"ci","mode":"AKSK","accessKeyId":"`+testAccessKey+
+		`","secretAccessKey":"`+testSecretKey+`","region":"`+testRegion+`","projectId":"`+testProject+
+		`","agencyName":"release","agencyDomainName":"owner"}]}`), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	return b
+	resp := configure(t, map[string]tftypes.Value{"shared_config_file": str(file)})
+	if resp.Diagnostics.HasError() {
+		t.Fatal(diagText(resp.Diagnostics))
+	}
+	data, _ := resp.DataSourceData.(*providerData)
+	if data == nil || data.endpoint != "https://servicestage."+testRegion+".myhuaweicloud.com" || data.projectID != testProject ||
+		data.authMethod != auth.WaySharedConfig || data.authDescription != "shared_config_file, assume_role" {
+		t.Errorf("provider data %+v, want the profile's region, project and agency", data)
+	}
+	// HCL wins over the profile.
+	resp = configure(t, map[string]tftypes.Value{"shared_config_file": str(file), "region": str("eu-west-101"), "project_id": str(otherProject)})
+	if data, _ := resp.DataSourceData.(*providerData); data == nil || data.projectID != otherProject ||
+		data.endpoint != "https://servicestage.eu-west-101.myhuaweicloud.eu" {
+		t.Errorf("provider data %+v, want the provider block's region and project", data)
+	}
 }
 
 func TestProviderConfigUserAgent(t *testing.T) {
@@ -436,7 +435,7 @@ func TestProviderConfigConfigure(t *testing.T) {
 	if !ok {
 		t.Fatalf("DataSourceData is %T, want *providerData", resp.DataSourceData)
 	}
-	if data.endpoint != "https://servicestage.ap-southeast-3.myhuaweicloud.com" || data.authMethod != authToken ||
+	if data.endpoint != "https://servicestage.ap-southeast-3.myhuaweicloud.com" || data.authMethod != auth.WayToken ||
 		data.projectID != testProject || data.incomplete != nil || data.client == nil {
 		t.Errorf("provider data %+v, want the region's endpoint, token auth, the project and a client", data)
 	}
@@ -501,11 +500,14 @@ func TestProviderConfigIncompleteIsDeferred(t *testing.T) {
 		attrs       map[string]tftypes.Value
 		wantSummary string
 	}{
-		{"no credentials", map[string]tftypes.Value{"region": str(testRegion)}, "No credentials for ServiceStage"},
 		{"no endpoint", map[string]tftypes.Value{"token": str(testToken)}, "No ServiceStage endpoint"},
 		{"password without IAM endpoint", map[string]tftypes.Value{"endpoint": str("https://127.0.0.1:1"),
 			"user_name": str(testUser), "password": str(testPassword), "domain_name": str(testDomain), "project_id": str(testProject)},
 			"No IAM endpoint"},
+		{"assume_role without IAM endpoint", map[string]tftypes.Value{"endpoint": str("https://127.0.0.1:1"),
+			"token": str(testToken), "assume_role": assumeRoleValue("agency", "owner", "")}, "No IAM endpoint"},
+		{"OpenID Connect without scope", map[string]tftypes.Value{"endpoint": str("https://127.0.0.1:1"), "auth_url": str("https://127.0.0.1:2/v3"),
+			"idp_id": str("idp"), "id_token": str("a.b.c")}, "No scope for the IAM token"},
 		{"password without scope", map[string]tftypes.Value{"endpoint": str("https://127.0.0.1:1"), "auth_url": str("https://127.0.0.1:2/v3"),
 			"user_name": str(testUser), "password": str(testPassword), "domain_name": str(testDomain)},
 			"No scope for the IAM token"},
@@ -557,8 +559,10 @@ func TestProviderConfigCredentialsAsGiven(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diagText(diags))
 	}
-	if s.password != password || s.secretKey != secretKey || s.region != testRegion {
-		t.Errorf("password %q, secret key %q, region %q: want the credentials as given and the region trimmed", s.password, s.secretKey, s.region)
+	gotPassword, _ := s.credentials.Value(auth.SettingPassword)
+	gotSecretKey, _ := s.credentials.Value(auth.SettingSecretKey)
+	if gotPassword != password || gotSecretKey != secretKey || s.region != testRegion {
+		t.Errorf("password %q, secret key %q, region %q: want the credentials as given and the region trimmed", gotPassword, gotSecretKey, s.region)
 	}
 	var warned []string
 	for _, w := range diags.Warnings() {
@@ -578,4 +582,13 @@ func TestProviderConfigCredentialsAsGiven(t *testing.T) {
 	if strings.Join(warned, ",") != "secret_key,password" {
 		t.Errorf("warnings on %q, want secret_key and password", warned)
 	}
+}
+
+// given is credential settings from setting/value pairs, as if from HCL.
+func given(pairs ...any) auth.Given {
+	var g auth.Given
+	for i := 0; i+1 < len(pairs); i += 2 {
+		g.Set(pairs[i].(auth.Setting), pairs[i+1].(string), false)
+	}
+	return g
 }

@@ -15,13 +15,16 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
 
-// timing holds the waits the provider uses, so tests can shorten them.
+// timing holds the waits the provider uses, and its clock, so tests can
+// shorten the one and drive the other.
 type timing struct {
 	// pollInitial and pollMax bound the interval between polls of
 	// wait_for_completion.
 	pollInitial, pollMax time.Duration
 	// retryWaitMin and retryWaitMax bound the backoff between retries.
 	retryWaitMin, retryWaitMax time.Duration
+	// now dates signatures and tells when credentials expire; nil is time.Now.
+	now func() time.Time
 }
 
 var defaultTiming = timing{
@@ -37,25 +40,41 @@ type providerData struct {
 	client     *servicestage.Client
 	projectID  string
 	endpoint   string
-	authMethod authMethod
-	secrets    []string
-	timing     timing
+	authMethod auth.Way
+	// authDescription is the way and any agency on top, for logs.
+	authDescription string
+	secrets         []string
+	timing          timing
 	// incomplete, when set, explains why no read can be made. It is
 	// reported at the first read, not at Configure, so that a provider
 	// block nothing reads from never fails a plan.
 	incomplete *diag.ErrorDiagnostic
-	// scopedProject, for a password token scoped by region, asks IAM for
-	// the region's project when neither HCL nor the provider names one.
+	// scopedProject, for a token scoped by region, asks IAM for the
+	// region's project when neither HCL nor the provider names one.
 	scopedProject func(context.Context) (string, error)
 }
 
-// newProviderData builds the shared transport, authentication and client.
+// newProviderData chooses the way of authenticating and builds the shared
+// transport, credentials and client.
 func newProviderData(ctx context.Context, s settings, t timing, ua string) (*providerData, diag.Diagnostics) {
-	method, diags := chooseAuth(ctx, s)
+	choice, problems := auth.Choose(s.credentials)
+	diags := problemDiagnostics(problems)
 	if diags.HasError() {
 		return nil, diags
 	}
-	data := &providerData{projectID: s.projectID, authMethod: method, secrets: s.secrets(), timing: t}
+	// A KooCLI profile's region and project apply where none are given.
+	if s.region == "" {
+		s.region = choice.Region()
+	}
+	if s.projectID == "" {
+		s.projectID = choice.ProjectID()
+		if diags.Append(checkProjectID(s.projectID, "the KooCLI profile's projectId")...); diags.HasError() {
+			return nil, diags
+		}
+	}
+	ctx = maskSecrets(ctx, choice.Secrets())
+	data := &providerData{projectID: s.projectID, authMethod: choice.Way, authDescription: choice.String(),
+		secrets: choice.Secrets(), timing: t}
 
 	data.endpoint = s.serviceEndpoint()
 	switch {
@@ -64,69 +83,51 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 			"Set region (HW_REGION_NAME), which gives https://servicestage.{region}.{cloud}, or endpoint (HW_SERVICESTAGE_ENDPOINT).")
 		data.incomplete = &d
 		return data, diags
-	case method == authNone:
-		data.incomplete = &noCredentials
-		return data, diags
-	case method == authPassword && s.iamEndpoint() == "":
+	case choice.NeedsIAM() && s.iamEndpoint() == "":
 		d := diag.NewErrorDiagnostic("No IAM endpoint",
-			"Password authentication exchanges user_name and password for a token at IAM: set region (HW_REGION_NAME) or auth_url (HW_AUTH_URL).")
+			"The provider obtains its credentials from IAM ("+choice.String()+"): set region (HW_REGION_NAME) or auth_url (HW_AUTH_URL).")
 		data.incomplete = &d
 		return data, diags
-	case method == authPassword && s.projectID == "" && s.region == "":
+	case choice.ScopesToken() && s.projectID == "" && s.region == "":
 		d := diag.NewErrorDiagnostic("No scope for the IAM token",
-			"Password authentication needs a project to scope its token: set project_id (HW_PROJECT_ID) or region (HW_REGION_NAME).")
+			"The IAM token ("+choice.Way.String()+") must be scoped to a project: set project_id (HW_PROJECT_ID) or region (HW_REGION_NAME).")
 		data.incomplete = &d
 		return data, diags
 	}
 
-	base, err := servicestage.NewTransport(servicestage.TransportConfig{
+	transport := servicestage.TransportConfig{
 		Insecure:          s.insecure,
 		CACertFile:        s.caCertFile,
 		RequestsPerSecond: s.requestsPerSecond,
 		RequestTimeout:    s.requestTimeout,
-	})
+	}
+	base, err := servicestage.NewTransport(transport)
 	if err != nil {
 		diags.AddAttributeError(path.Root("cacert_file"), "Invalid cacert_file",
 			err.Error()+". Point cacert_file (or OS_CACERT) at a readable PEM file of CA certificates.")
 		return nil, diags
 	}
-
-	var authenticate func(http.RoundTripper) http.RoundTripper
-	switch method {
-	case authToken:
-		authenticate = func(next http.RoundTripper) http.RoundTripper {
-			return &auth.TokenTransport{Source: auth.StaticToken(s.token), Base: next}
-		}
-	case authAKSK:
-		authenticate = func(next http.RoundTripper) http.RoundTripper {
-			return &auth.SigningTransport{
-				Credentials: auth.Credentials{AccessKey: s.accessKey, SecretKey: s.secretKey, SecurityToken: s.securityToken},
-				Base:        next,
-			}
-		}
-	case authPassword:
-		source := auth.NewPasswordTokenSource(auth.PasswordConfig{
-			AuthURL:    s.iamEndpoint(),
-			UserName:   s.userName,
-			Password:   s.password,
-			DomainName: s.domainName,
-			ProjectID:  s.projectID,
-			Region:     s.region,
-			HTTPClient: newHTTPClientFor(base),
-			UserAgent:  ua,
-			Do:         servicestage.Repeating(s.maxRetries, t.retryWaitMin, t.retryWaitMax),
+	authenticated := func(creds auth.Provider) http.RoundTripper {
+		return servicestage.Authenticated(base, func(next http.RoundTripper) http.RoundTripper {
+			return &auth.Transport{Credentials: creds, Base: next, Now: t.now}
 		})
-		authenticate = func(next http.RoundTripper) http.RoundTripper {
-			return &auth.TokenTransport{Source: source, Base: next}
-		}
-		if scoped, ok := source.(auth.ProjectScoped); ok && s.projectID == "" {
-			data.scopedProject = scoped.ProjectID
-		}
 	}
+	creds := choice.Credentials(auth.Env{
+		AuthURL:        s.iamEndpoint(),
+		ProjectID:      s.projectID,
+		Region:         s.region,
+		HTTPClient:     newHTTPClientFor(base),
+		Authenticated:  func(p auth.Provider) *http.Client { return newHTTPClientFor(authenticated(p)) },
+		MetadataClient: newHTTPClientFor(servicestage.NewLinkLocalTransport(base, transport)),
+		Do:             auth.SendFunc(servicestage.Repeating(s.maxRetries, t.retryWaitMin, t.retryWaitMax)),
+		UserAgent:      ua,
+		Now:            t.now,
+	})
+	data.scopedProject = creds.ScopedProject
 
 	data.client, err = servicestage.New(servicestage.Config{
 		Endpoint:     data.endpoint,
-		HTTPClient:   newHTTPClientFor(servicestage.Authenticated(base, authenticate)),
+		HTTPClient:   newHTTPClientFor(authenticated(creds)),
 		MaxRetries:   s.maxRetries,
 		EndpointFrom: s.endpointFrom(),
 		UserAgent:    ua,
@@ -178,8 +179,8 @@ func begin(ctx context.Context, config tftypes.Value, data *providerData, what s
 }
 
 // project is the project to work in: the configured one, else the
-// provider's, else, for a password token scoped by region, that region's
-// project; "" when there is none.
+// provider's, else, for a token scoped by region, that region's project;
+// "" when there is none.
 func (d *providerData) project(ctx context.Context, configured string) (string, error) {
 	switch {
 	case configured != "":
@@ -195,10 +196,10 @@ func (d *providerData) project(ctx context.Context, configured string) (string, 
 // maskSecrets makes every log line of ctx hide the given values, whatever
 // field or message they turn up in.
 func maskSecrets(ctx context.Context, secrets []string) context.Context {
-	if len(secrets) == 0 {
-		return ctx
+	if len(secrets) > 0 {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+		ctx = tflog.MaskMessageStrings(ctx, secrets...)
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-	ctx = tflog.MaskMessageStrings(ctx, secrets...)
-	return tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "secret_key", "security_token", "password", "Authorization", "X-Auth-Token", "X-Security-Token", "X-Subject-Token")
+	return tflog.MaskFieldValuesWithFieldKeys(ctx, "token", "secret_key", "security_token", "password", "id_token",
+		"Authorization", "X-Auth-Token", "X-Security-Token", "X-Subject-Token", "X-Metadata-Token")
 }

@@ -108,16 +108,22 @@ func errorPattern(fragments ...string) *regexp.Regexp {
 // machineEnv holds the HW_* variables TestMain cleared, for the live test.
 var machineEnv = map[string]string{}
 
-// TestMain clears the HW_* variables of the machine running the tests, so
-// that only what a test sets (t.Setenv in non-parallel tests) reaches the
-// provider.
+// noMetadataService is where the tests' ECS metadata service is when a
+// test starts none: a port nothing listens on, so that a provider without
+// credentials is told so at once and never asks the machine's real one.
+const noMetadataService = "http://127.0.0.1:1"
+
+// TestMain clears the HW_* variables of the machine running the tests (and
+// a GitHub Actions runner's ID-token variables), so that only what a test
+// sets (t.Setenv in non-parallel tests) reaches the provider.
 func TestMain(m *testing.M) {
 	for _, kv := range os.Environ() {
 		name, value, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "HW_") || name == "OS_CACERT" {
+		if strings.HasPrefix(name, "HW_") || name == "OS_CACERT" || strings.HasPrefix(name, "ACTIONS_ID_TOKEN_REQUEST_") {
 			machineEnv[name] = value
 			_ = os.Unsetenv(name)
 		}
 	}
+	_ = os.Setenv("HW_METADATA_ENDPOINT", noMetadataService)
 	os.Exit(m.Run())
 }

@@ -76,7 +76,7 @@ func TestAccRequests_iamUnavailable(t *testing.T) {
 				"password", testPassword, "domain_name", testDomain, "project_id", testProject, "max_retries", "2") +
 				deployInfoBlock(testReleasePlan),
 			ExpectError: errorPattern(`IAM unavailable`, `IAM could not issue a token: HTTP 503 Service Unavailable`,
-				`this is trouble at IAM, not a refusal of user_name or password`, `Nothing is wrong with user_name, password`),
+				`this is trouble at IAM, not a refusal of user_name or password`, `Nothing is wrong with the credentials`),
 		}},
 	})
 	if n := logins.Load(); n != 3 {

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -39,6 +40,12 @@ func TestProviderSchemaMatchesContract(t *testing.T) {
 		"max_retries":             {types.Int64Type, false},
 		"max_requests_per_second": {types.Float64Type, false},
 		"request_timeout":         {types.StringType, false},
+		"idp_id":                  {types.StringType, false},
+		"id_token":                {types.StringType, true},
+		"id_token_file":           {types.StringType, false},
+		"id_token_audience":       {types.StringType, false},
+		"shared_config_file":      {types.StringType, false},
+		"profile":                 {types.StringType, false},
 	}
 	var resp fwprovider.SchemaResponse
 	(&servicestageProvider{}).Schema(context.Background(), fwprovider.SchemaRequest{}, &resp)
@@ -47,6 +54,17 @@ func TestProviderSchemaMatchesContract(t *testing.T) {
 	}
 	got := resp.Schema.Attributes
 	assertSameNames(t, keys(want), keys(got))
+	// assume_role is a block of at most one, as the contract says.
+	role, ok := resp.Schema.Blocks["assume_role"].(providerschema.SingleNestedBlock)
+	if len(resp.Schema.Blocks) != 1 || !ok {
+		t.Fatalf("blocks %v, want one single nested block assume_role", resp.Schema.Blocks)
+	}
+	assertSameNames(t, []string{"agency_name", "domain_name", "duration"}, keys(role.Attributes))
+	for name, a := range role.Attributes {
+		if !a.GetType().Equal(types.StringType) || a.IsSensitive() || !a.IsOptional() {
+			t.Errorf("assume_role.%s: want an optional, non-sensitive string", name)
+		}
+	}
 	for name, spec := range want {
 		a, ok := got[name]
 		if !ok {

@@ -229,7 +229,7 @@ func TestWaitRidesOutTransientErrors(t *testing.T) {
 		&net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ENETUNREACH}},
 		&net.DNSError{Err: "server misbehaving", Name: "servicestage.example", IsTemporary: true},
 		&auth.IAMError{StatusCode: http.StatusServiceUnavailable},
-		&auth.TokenError{Err: &auth.IAMError{StatusCode: http.StatusTooManyRequests}},
+		&auth.CredentialError{Err: &auth.IAMError{StatusCode: http.StatusTooManyRequests}},
 	} {
 		t.Run(err.Error(), func(t *testing.T) {
 			f := &fakeRelease{answers: []fakeAnswer{{info: runningRelease}, {err: err}, {err: err}, {info: succeededRelease}}}

@@ -66,6 +66,16 @@ func (e *APIError) NotFound() bool {
 	return (e.StatusCode == http.StatusNotFound && strings.HasPrefix(e.Code, serviceStageCode)) || notFoundCodes[e.Code]
 }
 
+// forbiddenOrMissing is ServiceStage's code for a 403 that means either a
+// task that is not there or a caller without the permission.
+const forbiddenOrMissing = "SVCSTG.00100403"
+
+// NotFoundOrForbidden reports ServiceStage's 403 that does not say which of
+// the two it is: not found, or no permission.
+func (e *APIError) NotFoundOrForbidden() bool {
+	return e.StatusCode == http.StatusForbidden && e.Code == forbiddenOrMissing
+}
+
 // GatewayNotFound reports a 404 that did not come from ServiceStage: the
 // gateway's APIGW.0101, or no code at all, for a path no API is published
 // at. The endpoint is wrong, not the ID.

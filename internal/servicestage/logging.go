@@ -15,6 +15,7 @@ var secretHeaders = map[string]bool{
 	"X-Auth-Token":        true,
 	"X-Security-Token":    true,
 	"X-Subject-Token":     true,
+	"X-Metadata-Token":    true,
 	"Cookie":              true,
 	"Set-Cookie":          true,
 }

@@ -76,7 +76,7 @@ func TestMayPassRealNetworkErrors(t *testing.T) {
 		{"5xx", &APIError{StatusCode: 503}, true, false},
 		{"429", &APIError{StatusCode: 429}, true, false},
 		{"404", &APIError{StatusCode: 404, Code: "SVCSTG.00100404"}, false, false},
-		{"IAM 503", &auth.TokenError{Err: &auth.IAMError{StatusCode: 503}}, true, true},
+		{"IAM 503", &auth.CredentialError{Err: &auth.IAMError{StatusCode: 503}}, true, true},
 		{"IAM 429", &auth.IAMError{StatusCode: 429}, true, false},
 		{"IAM 401", &auth.IAMError{StatusCode: 401}, false, false},
 		{"redirect", &errorbody.RedirectError{StatusCode: 302}, false, false},
@@ -266,9 +266,9 @@ func TestRedirectsAreRefusedAndCarryNoCredential(t *testing.T) {
 			r := newRecorder(t, answer(status, "", "Location", other.URL+"/steal"))
 			var rt http.RoundTripper
 			if method == "token" {
-				rt = &auth.TokenTransport{Source: auth.StaticToken("secret-token"), Base: http.DefaultTransport}
+				rt = &auth.Transport{Credentials: auth.Fixed(auth.Credential{Token: "secret-token"}), Base: http.DefaultTransport}
 			} else {
-				rt = &auth.SigningTransport{Credentials: auth.Credentials{AccessKey: "AK", SecretKey: "SK"}, Base: http.DefaultTransport}
+				rt = &auth.SigningTransport{Credentials: auth.KeyPair{AccessKey: "AK", SecretKey: "SK"}, Base: http.DefaultTransport}
 			}
 			// The client passed in follows redirects: New must refuse them anyway.
 			c := newTestClient(t, r, func(cfg *Config) { cfg.HTTPClient = &http.Client{Transport: rt} })
@@ -320,7 +320,7 @@ func TestSignedAfterTheThrottleWait(t *testing.T) {
 	r := newRecorder(t, answer(503, ""), ok200)
 	base := &throttledTransport{limiter: turn, base: http.DefaultTransport}
 	rt := Authenticated(base, func(next http.RoundTripper) http.RoundTripper {
-		return &auth.SigningTransport{Credentials: auth.Credentials{AccessKey: "AK", SecretKey: "SK"}, Base: next, Now: turn.Now}
+		return &auth.SigningTransport{Credentials: auth.KeyPair{AccessKey: "AK", SecretKey: "SK"}, Base: next, Now: turn.Now}
 	})
 	c := newTestClient(t, r, func(cfg *Config) { cfg.HTTPClient = &http.Client{Transport: rt} })
 	if _, err := c.GetDeployInfo(t.Context(), testProject, testTask); err != nil {
@@ -372,10 +372,10 @@ func TestIAMTroubleIsRetried(t *testing.T) {
 	}))
 	t.Cleanup(iam.Close)
 	r := newRecorder(t, ok200)
-	source := auth.NewPasswordTokenSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
-		ProjectID: testProject, Do: Repeating(5, time.Millisecond, 2*time.Millisecond)})
+	source := auth.NewCache(auth.NewPasswordSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
+		ProjectID: testProject, Do: auth.SendFunc(Repeating(5, time.Millisecond, 2*time.Millisecond))}), nil)
 	c := newTestClient(t, r, func(cfg *Config) {
-		cfg.HTTPClient = &http.Client{Transport: &auth.TokenTransport{Source: source, Base: http.DefaultTransport}}
+		cfg.HTTPClient = &http.Client{Transport: &auth.Transport{Credentials: source, Base: http.DefaultTransport}}
 	})
 	if _, err := c.GetDeployInfo(t.Context(), testProject, testTask); err != nil {
 		t.Fatal(err)
@@ -403,10 +403,10 @@ func TestIAMTroubleBlamesIAM(t *testing.T) {
 	}))
 	t.Cleanup(iam.Close)
 	r := newRecorder(t, ok200)
-	source := auth.NewPasswordTokenSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
-		ProjectID: testProject, Do: Repeating(2, time.Millisecond, 2*time.Millisecond)})
+	source := auth.NewCache(auth.NewPasswordSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
+		ProjectID: testProject, Do: auth.SendFunc(Repeating(2, time.Millisecond, 2*time.Millisecond))}), nil)
 	c := newTestClient(t, r, func(cfg *Config) {
-		cfg.HTTPClient = &http.Client{Transport: &auth.TokenTransport{Source: source, Base: http.DefaultTransport}}
+		cfg.HTTPClient = &http.Client{Transport: &auth.Transport{Credentials: source, Base: http.DefaultTransport}}
 	})
 	_, err := c.GetDeployInfo(t.Context(), testProject, testTask)
 	var iamErr *auth.IAMError
@@ -429,9 +429,9 @@ func TestIAMRedirectIsRefused(t *testing.T) {
 	other, received := elsewhere(t)
 	iam := httptest.NewServer(http.RedirectHandler(other.URL+"/v3/auth/tokens", http.StatusTemporaryRedirect))
 	t.Cleanup(iam.Close)
-	source := auth.NewPasswordTokenSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
-		ProjectID: testProject, Do: Repeating(5, time.Millisecond, 2*time.Millisecond)})
-	_, err := source.Token(t.Context())
+	source := auth.NewCache(auth.NewPasswordSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
+		ProjectID: testProject, Do: auth.SendFunc(Repeating(5, time.Millisecond, 2*time.Millisecond))}), nil)
+	_, err := source.Credential(t.Context())
 	var redirect *errorbody.RedirectError
 	if !errors.As(err, &redirect) || !strings.Contains(err.Error(), "check auth_url") || !strings.Contains(err.Error(), other.URL) {
 		t.Errorf("got %v, want a redirect error naming the Location and auth_url", err)

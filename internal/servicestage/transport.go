@@ -70,13 +70,45 @@ func NewTransport(cfg TransportConfig) (http.RoundTripper, error) {
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig:       tlsConfig,
 	}
-	// The throttle is outermost, so that an attempt's timer starts only once
-	// it has its turn, and so that Authenticated can put credentials after it.
-	var rt http.RoundTripper = &loggingTransport{base: &attemptTimeoutTransport{timeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), base: base}}
+	var limiter waiter
 	if cfg.RequestsPerSecond > 0 {
-		rt = &throttledTransport{limiter: newLimiter(cfg.RequestsPerSecond), base: rt}
+		limiter = newLimiter(cfg.RequestsPerSecond)
 	}
-	return rt, nil
+	return stack(base, cfg, limiter), nil
+}
+
+// stack puts the provider's layers over the network: the throttle
+// outermost, so that an attempt's timer starts only once it has its turn and
+// so that Authenticated can put credentials after it, then the log, then
+// the attempt's timer.
+func stack(network http.RoundTripper, cfg TransportConfig, limiter waiter) http.RoundTripper {
+	var rt http.RoundTripper = &loggingTransport{base: &attemptTimeoutTransport{timeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), base: network}}
+	if limiter != nil {
+		rt = &throttledTransport{limiter: limiter, base: rt}
+	}
+	return rt
+}
+
+// linkLocalDialTimeout bounds the connection to the ECS metadata service,
+// which answers at once where it exists: on a host without it, the search
+// for credentials ends within this.
+const linkLocalDialTimeout = time.Second
+
+// NewLinkLocalTransport is the transport to the ECS metadata service, a
+// plain-HTTP link-local address: never through a proxy, a short connect
+// timeout, and otherwise the layers of shared (a NewTransport), its
+// throttle included.
+func NewLinkLocalTransport(shared http.RoundTripper, cfg TransportConfig) http.RoundTripper {
+	network := &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: linkLocalDialTimeout}).DialContext,
+		MaxIdleConnsPerHost: 2,
+		IdleConnTimeout:     90 * time.Second,
+	}
+	var limiter waiter
+	if t, ok := shared.(*throttledTransport); ok {
+		limiter = t.limiter
+	}
+	return stack(network, cfg, limiter)
 }
 
 // Authenticated puts authenticate between the throttle of a transport
