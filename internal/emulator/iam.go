@@ -13,7 +13,8 @@ const defaultTokenLifetime = 24 * time.Hour
 
 // The IAM paths served, on the same host as ServiceStage.
 const (
-	iamTokensPath = "/v3/auth/tokens"
+	iamTokensPath  = "/v3/auth/tokens"
+	assumeRolePath = "/v3.0/OS-CREDENTIAL/securitytokens"
 )
 
 // tokenLifetime is how long a token issued now lives.
@@ -30,6 +31,8 @@ func (s *Server) serveIAM(w http.ResponseWriter, r *http.Request) (auth string, 
 	switch r.URL.Path {
 	case iamTokensPath:
 		s.serveIAMTokens(w, r)
+	case assumeRolePath:
+		auth = s.serveAssumeRole(w, r)
 	default:
 		return "", false
 	}

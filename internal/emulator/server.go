@@ -69,8 +69,12 @@ type Server struct {
 	bareLists  map[string]bool
 	listBodies map[string][]byte
 
+	// agencies may be assumed.
+	agencies []Agency
+
 	tokensIssued atomic.Int64
 	connections  atomic.Int64
+	agencyIssued atomic.Int64
 }
 
 // New returns an empty emulator: add projects, credentials and tasks to it.
