@@ -13,8 +13,9 @@ const defaultTokenLifetime = 24 * time.Hour
 
 // The IAM paths served, on the same host as ServiceStage.
 const (
-	iamTokensPath  = "/v3/auth/tokens"
-	assumeRolePath = "/v3.0/OS-CREDENTIAL/securitytokens"
+	iamTokensPath   = "/v3/auth/tokens"
+	assumeRolePath  = "/v3.0/OS-CREDENTIAL/securitytokens"
+	idTokenAuthPath = "/v3.0/OS-AUTH/id-token/tokens"
 )
 
 // tokenLifetime is how long a token issued now lives.
@@ -33,6 +34,8 @@ func (s *Server) serveIAM(w http.ResponseWriter, r *http.Request) (auth string, 
 		s.serveIAMTokens(w, r)
 	case assumeRolePath:
 		auth = s.serveAssumeRole(w, r)
+	case idTokenAuthPath:
+		s.serveIDTokenAuth(w, r)
 	default:
 		return "", false
 	}

@@ -69,12 +69,17 @@ type Server struct {
 	bareLists  map[string]bool
 	listBodies map[string][]byte
 
-	// agencies may be assumed.
-	agencies []Agency
+	// agencies may be assumed, idps federate ID tokens (by ID), and
+	// idTokenKey signs the ID tokens MintIDToken makes: nothing else knows it.
+	agencies   []Agency
+	idps       map[string]IdentityProvider
+	idTokenKey []byte
 
-	tokensIssued atomic.Int64
-	connections  atomic.Int64
-	agencyIssued atomic.Int64
+	tokensIssued     atomic.Int64
+	connections      atomic.Int64
+	agencyIssued     atomic.Int64
+	idTokenExchanges atomic.Int64
+	actionsRequests  atomic.Int64
 }
 
 // New returns an empty emulator: add projects, credentials and tasks to it.
@@ -89,6 +94,8 @@ func New() *Server {
 		keys:       map[string]AccessKey{},
 		users:      map[string]User{},
 		regions:    map[string]string{},
+		idps:       map[string]IdentityProvider{},
+		idTokenKey: randomBytes(32),
 	}
 }
 
