@@ -79,6 +79,7 @@ type Server struct {
 	connections      atomic.Int64
 	agencyIssued     atomic.Int64
 	idTokenExchanges atomic.Int64
+	metadataIssued   atomic.Int64
 	actionsRequests  atomic.Int64
 }
 
