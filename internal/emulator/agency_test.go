@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 )
 
@@ -68,7 +67,7 @@ func TestAgencyIssuesExpiringKeys(t *testing.T) {
 			srv, clock, base := withAgency(t)
 			rt, tok := http.RoundTripper(http.DefaultTransport), token
 			if tt.signed {
-				rt, tok = signedAt(clock, auth.Credentials{AccessKey: accessKey, SecretKey: secretKey}), ""
+				rt, tok = signedAt(clock, keyPair{AccessKey: accessKey, SecretKey: secretKey}), ""
 			}
 			a := assume(t, base, rt, tok, tt.body)
 			if a.status != http.StatusCreated {
@@ -111,7 +110,7 @@ func TestAgencyCallerAuthentication(t *testing.T) {
 	srv.AddToken("expired-token", project, clock.Now())
 	srv.AddAccessKey(emulator.AccessKey{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken, Expires: clock.Now().Add(time.Minute)})
 	body := assumeBody(agencyName, agencyDomain, 0)
-	temp := auth.Credentials{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken}
+	temp := keyPair{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken}
 
 	// A temporary key with its token is a caller too, until it expires.
 	if a := assume(t, base, signedAt(clock, temp), "", body); a.status != http.StatusCreated {
@@ -126,9 +125,9 @@ func TestAgencyCallerAuthentication(t *testing.T) {
 		{"nothing", http.DefaultTransport, "", "requires authentication"},
 		{"unknown token", http.DefaultTransport, "no-such-token", "not valid"},
 		{"expired token", http.DefaultTransport, "expired-token", "expired"},
-		{"wrong secret", signedAt(clock, auth.Credentials{AccessKey: accessKey, SecretKey: "wrong"}), "", "verify aksk signature fail"},
-		{"unknown key", signedAt(clock, auth.Credentials{AccessKey: "NOSUCHKEY", SecretKey: secretKey}), "", "not exist"},
-		{"temporary key without its token", signedAt(clock, auth.Credentials{AccessKey: tempKey, SecretKey: tempSecret}), "", "security token is missing"},
+		{"wrong secret", signedAt(clock, keyPair{AccessKey: accessKey, SecretKey: "wrong"}), "", "verify aksk signature fail"},
+		{"unknown key", signedAt(clock, keyPair{AccessKey: "NOSUCHKEY", SecretKey: secretKey}), "", "not exist"},
+		{"temporary key without its token", signedAt(clock, keyPair{AccessKey: tempKey, SecretKey: tempSecret}), "", "security token is missing"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a := assume(t, base, tt.rt, tt.tok, body)

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 )
 
@@ -29,10 +28,23 @@ func startClocked(t *testing.T) (*emulator.Server, *fakeClock, string) {
 	return srv, clock, ts.URL
 }
 
-// signedAt signs with cred at the fake clock's time.
-func signedAt(clock *fakeClock, cred auth.Credentials) http.RoundTripper {
-	return &auth.SigningTransport{Credentials: cred, Now: clock.Now}
+// keyPair is an AK/SK, with the security token of a temporary one.
+type keyPair struct{ AccessKey, SecretKey, SecurityToken string }
+
+// signedAt signs every request with cred at the fake clock's time.
+func signedAt(clock *fakeClock, cred keyPair) http.RoundTripper {
+	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		clone := req.Clone(req.Context())
+		if err := emulator.SignForTest(clone, cred.AccessKey, cred.SecretKey, cred.SecurityToken, clock.Now()); err != nil {
+			return nil, err
+		}
+		return http.DefaultTransport.RoundTrip(clone)
+	})
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
 
 // credential is the body IAM's agency endpoint and ECS's metadata answer.
 type credential struct {
@@ -44,7 +56,7 @@ type credential struct {
 
 // wantCredential reads a credential body, checks its expiry and returns it
 // as signing credentials.
-func wantCredential(t *testing.T, body []byte, expires time.Time) auth.Credentials {
+func wantCredential(t *testing.T, body []byte, expires time.Time) keyPair {
 	t.Helper()
 	var parsed struct {
 		Credential credential `json:"credential"`
@@ -59,7 +71,7 @@ func wantCredential(t *testing.T, body []byte, expires time.Time) auth.Credentia
 	if want := expires.UTC().Format("2006-01-02T15:04:05.000000Z"); c.ExpiresAt != want {
 		t.Errorf("expires_at %q, want %q", c.ExpiresAt, want)
 	}
-	return auth.Credentials{AccessKey: c.Access, SecretKey: c.Secret, SecurityToken: c.SecurityToken}
+	return keyPair{AccessKey: c.Access, SecretKey: c.Secret, SecurityToken: c.SecurityToken}
 }
 
 // wantIAMError checks an answer in IAM's error shape: the status, an

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 )
 
@@ -13,10 +12,10 @@ import (
 // with the gateway's 401, which never shows its secret or token.
 func TestTemporaryKeyExpires(t *testing.T) {
 	srv, clock, base := startClocked(t)
-	temp := auth.Credentials{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken}
+	temp := keyPair{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken}
 	srv.AddAccessKey(emulator.AccessKey{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken,
 		Expires: clock.Now().Add(10 * time.Minute)})
-	permanent := auth.Credentials{AccessKey: accessKey, SecretKey: secretKey}
+	permanent := keyPair{AccessKey: accessKey, SecretKey: secretKey}
 
 	clock.advance(10*time.Minute - time.Second)
 	wantOK(t, do(t, signedAt(clock, temp), deployInfo(t, base)))
@@ -37,7 +36,7 @@ func TestExpiredKeyWithoutItsToken(t *testing.T) {
 	srv, clock, base := startClocked(t)
 	srv.AddAccessKey(emulator.AccessKey{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken,
 		Expires: clock.Now()})
-	wantRejected(t, do(t, signedAt(clock, auth.Credentials{AccessKey: tempKey, SecretKey: tempSecret}), deployInfo(t, base)),
+	wantRejected(t, do(t, signedAt(clock, keyPair{AccessKey: tempKey, SecretKey: tempSecret}), deployInfo(t, base)),
 		"security token is missing or invalid")
 }
 

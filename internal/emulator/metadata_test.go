@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 )
 
@@ -48,7 +47,7 @@ func sessionToken(t *testing.T, metadata, ttl string) string {
 }
 
 // securityKey GETs the credential with session ("" for none) and returns it.
-func securityKey(t *testing.T, metadata, session string, expires time.Time) auth.Credentials {
+func securityKey(t *testing.T, metadata, session string, expires time.Time) keyPair {
 	t.Helper()
 	var headers []string
 	if session != "" {
