@@ -1,5 +1,8 @@
 package emulator
 
+// The checks IAM's own APIs (agencies, ID tokens) share: who the caller
+// is, that the body is JSON and how it decodes, and their error codes.
+
 import (
 	"encoding/json"
 	"errors"
