@@ -8,8 +8,39 @@ import (
 	"time"
 )
 
-// tokenLifetime is IAM's: tokens live 24 hours.
-const tokenLifetime = 24 * time.Hour
+// defaultTokenLifetime is IAM's: tokens live 24 hours.
+const defaultTokenLifetime = 24 * time.Hour
+
+// The IAM paths served, on the same host as ServiceStage.
+const (
+	iamTokensPath   = "/v3/auth/tokens"
+	assumeRolePath  = "/v3.0/OS-CREDENTIAL/securitytokens"
+	idTokenAuthPath = "/v3.0/OS-AUTH/id-token/tokens"
+)
+
+// tokenLifetime is how long a token issued now lives.
+func (s *Server) tokenLifetime() time.Duration {
+	if s.TokenLifetime > 0 {
+		return s.TokenLifetime
+	}
+	return defaultTokenLifetime
+}
+
+// serveIAM answers IAM's paths and says whether r was one, and how its
+// caller authenticated where the API asks for it.
+func (s *Server) serveIAM(w http.ResponseWriter, r *http.Request) (auth string, ok bool) {
+	switch r.URL.Path {
+	case iamTokensPath:
+		s.serveIAMTokens(w, r)
+	case assumeRolePath:
+		auth = s.serveAssumeRole(w, r)
+	case idTokenAuthPath:
+		s.serveIDTokenAuth(w, r)
+	default:
+		return "", false
+	}
+	return auth, true
+}
 
 // iamAuthRequest is the part of IAM's password-auth body the emulator reads.
 type iamAuthRequest struct {
@@ -79,7 +110,7 @@ func (s *Server) serveIAMTokens(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := "MII" + newRequestID() + newRequestID()
-	expires := s.Now().Add(tokenLifetime).UTC()
+	expires := s.Now().Add(s.tokenLifetime()).UTC()
 	s.AddToken(token, project, expires)
 	s.tokensIssued.Add(1)
 
@@ -87,13 +118,16 @@ func (s *Server) serveIAMTokens(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"token": map[string]any{
 			"methods":    []string{"password"},
-			"expires_at": expires.Format("2006-01-02T15:04:05.000000Z"),
-			"issued_at":  s.Now().UTC().Format("2006-01-02T15:04:05.000000Z"),
+			"expires_at": expires.Format(iamTimeLayout),
+			"issued_at":  s.Now().UTC().Format(iamTimeLayout),
 			"project":    map[string]any{"id": project},
 			"user":       map[string]any{"name": u.Name, "domain": map[string]any{"name": u.Domain.Name}},
 		},
 	})
 }
+
+// iamTimeLayout is how IAM writes times: expires_at, issued_at.
+const iamTimeLayout = "2006-01-02T15:04:05.000000Z"
 
 // writeIAMError answers in IAM's (Keystone's) error shape.
 func writeIAMError(w http.ResponseWriter, status int, code, msg string) {

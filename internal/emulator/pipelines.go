@@ -1,9 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
-	"fmt"
-	"net/http"
 	"time"
 )
 
@@ -41,19 +38,6 @@ type Pipeline struct {
 	// SUCCEEDED. A code that never ends, alone, is a run that never finishes.
 	OnStart []int
 }
-
-// StartFault is how the emulator answers a start instead of plainly.
-type StartFault int
-
-const (
-	// StartActs502 starts the run, then answers 502: the caller cannot tell.
-	StartActs502 StartFault = iota + 1
-	// StartRefuses500 answers 500 without starting anything.
-	StartRefuses500
-	// StartForbidden answers 403 without starting anything: the caller
-	// lacks servicestage:pipeline:modify.
-	StartForbidden
-)
 
 // pipelineState is a pipeline with what its starts did.
 type pipelineState struct {
@@ -105,15 +89,6 @@ func (s *Server) ScriptPipeline(project, id string, steps ...Step) {
 	s.script(taskKey{pipelineDetails, project, id}, steps)
 }
 
-// ScriptPipelineStarts makes the next starts of task id fail as given, one each.
-func (s *Server) ScriptPipelineStarts(project, id string, faults ...StartFault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p := s.pipeline(project, id); p != nil {
-		p.faults = append(p.faults, faults...)
-	}
-}
-
 // PipelineListReads returns how many times project's new-edition list has been read.
 func (s *Server) PipelineListReads(project string) int {
 	return s.reads(taskKey{pipelineList, project, ""})
@@ -122,16 +97,6 @@ func (s *Server) PipelineListReads(project string) int {
 // PipelineReads returns how many times task id's details have been read.
 func (s *Server) PipelineReads(project, id string) int {
 	return s.reads(taskKey{pipelineDetails, project, id})
-}
-
-// PipelineStarts returns how many starts of task id acted (began a run).
-func (s *Server) PipelineStarts(project, id string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p := s.pipeline(project, id); p != nil {
-		return p.starts
-	}
-	return 0
 }
 
 // pipeline finds a task; the caller holds s.mu.
@@ -213,113 +178,3 @@ func PipelineJSON(p Pipeline) []byte {
 		"pipeline_declaration":  map[string]any{"stages": []any{}},
 	})
 }
-
-// startPipeline answers POST .../pipelines/{id}/action?action_id=start: it
-// moves last_trigger_at and begins the task's OnStart run, unless a run is
-// under way (400) or a scripted fault says otherwise.
-func (s *Server) startPipeline(w http.ResponseWriter, r *http.Request, key taskKey) {
-	if r.URL.Query().Get("action_id") != "start" {
-		writeError(w, http.StatusBadRequest, "SVCSTG.00100400", "Invalid request: the emulator serves action_id=start only")
-		return
-	}
-	var body map[string]any
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body); err != nil || body == nil {
-		writeError(w, http.StatusBadRequest, "SVCSTG.00100400", "Invalid request: the body must be a JSON object")
-		return
-	}
-	s.mu.Lock()
-	knownProject := s.projects[key.project]
-	p := s.pipeline(key.project, key.id)
-	var fault StartFault
-	if p != nil && len(p.faults) > 0 {
-		fault, p.faults = p.faults[0], p.faults[1:]
-	}
-	running := p != nil && inProgress(p.Status)
-	if p != nil && !running && (fault == 0 || fault == StartActs502) {
-		p.starts++
-		p.runs++
-		p.LastTriggerAt = s.Now()
-		delete(s.listBodies, key.project)
-		p.Status, p.Run = PipelineRunning, append([]int(nil), p.OnStart...)
-		if p.Run == nil {
-			p.Run = []int{PipelineRunning, PipelineRunning, PipelineSucceeded}
-		}
-	}
-	var answer map[string]any
-	if p != nil {
-		answer = map[string]any{"id": fmt.Sprintf("%s-run-%d", p.ID, p.runs), "pipeline_id": p.ID, "status": p.Status}
-	}
-	s.mu.Unlock()
-
-	switch {
-	case !knownProject:
-		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Project "+key.project+" does not exist or ServiceStage is not enabled in it")
-	case p == nil:
-		writeError(w, http.StatusNotFound, "SVCSTG.00100404", "Pipeline "+key.id+" does not exist")
-	case running:
-		writeError(w, http.StatusBadRequest, "SVCSTG.00100400", "Pipeline "+key.id+" is running: wait for the run to end")
-	case fault == StartActs502:
-		writeError(w, http.StatusBadGateway, "APIGW.0202", "Bad gateway")
-	case fault == StartRefuses500:
-		writeError(w, http.StatusInternalServerError, "SVCSTG.00100500", "Internal error")
-	case fault == StartForbidden:
-		writeError(w, http.StatusForbidden, "APIGW.0302", "The IAM user is not authorized to access the API")
-	default:
-		writeJSON(w, http.StatusOK, answer)
-	}
-}
-
-// inProgress is the new edition's "a run is under way".
-func inProgress(code int) bool {
-	switch code {
-	case PipelineRunning, PipelineAwaitingApproval, PipelinePaused, PipelineRollingBack, 13, 14:
-		return true
-	}
-	return false
-}
-
-// The demo's new-edition release tasks: they live apart from the old
-// edition's, as in the console.
-const (
-	DemoPipelineFinished      = "4105b37a-947e-4aca-90d8-cec7c04c6f38"
-	DemoPipelineFinishedName  = "checkout-release-2026-11-27"
-	DemoPipelineReleasing     = "6c2f8e14-3a9b-4d57-b0e2-7f1a4c9d3e85"
-	DemoPipelineReleasingName = "checkout-release-2026-11-28"
-	DemoPipelineDraft         = "9a7d3b52-1e6c-4f08-8d4a-2b5e7c1f0a96"
-	DemoPipelineDraftName     = "inventory-release-template"
-)
-
-// seedPipelines adds the demo's new-edition tasks: one that succeeded, one
-// running whose list status goes RUNNING, AWAITING_APPROVAL (a person
-// approves at once), SUCCEEDED over its next list reads, and one never run.
-func (s *Server) seedPipelines(now time.Time) {
-	started := now.Add(-time.Hour).Truncate(time.Second)
-	s.AddPipeline(DemoProject, Pipeline{ID: DemoPipelineFinished, Name: DemoPipelineFinishedName,
-		Description: "checkout 2026.1127.0815", ConfigMode: "ui", FailMode: "stop", Creator: DemoUser,
-		EnterpriseProjectID: "0", ModelVersion: 2, Status: PipelineSucceeded,
-		CreateTime: started.Add(-2 * time.Hour), UpdateTime: started.Add(-90 * time.Minute), LastTriggerAt: started})
-	s.AddPipeline(DemoProject, Pipeline{ID: DemoPipelineReleasing, Name: DemoPipelineReleasingName,
-		Description: "checkout 2026.1128.0930", ConfigMode: "ui", FailMode: "stop", Creator: DemoUser,
-		EnterpriseProjectID: "0", ModelVersion: 2, Status: PipelineRunning,
-		CreateTime: now.Add(-20 * time.Minute), LastTriggerAt: now.Truncate(time.Second),
-		Run: []int{PipelineRunning, PipelineAwaitingApproval, PipelineSucceeded}})
-	s.AddPipeline(DemoProject, Pipeline{ID: DemoPipelineDraft, Name: DemoPipelineDraftName,
-		ConfigMode: "template", FailMode: "continue", Creator: DemoUser, EnterpriseProjectID: "0", ModelVersion: 2,
-		Status: PipelineInitialized, CreateTime: started.Add(-5 * time.Hour)})
-}
-
-// AddPipelines adds n finished new-edition tasks to project, for benchmarks:
-// pipeline-0000 and on, with IDs BenchPipelineID(i).
-func (s *Server) AddPipelines(project string, n int) {
-	created := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	for i := range n {
-		at := created.Add(time.Duration(i) * time.Minute)
-		s.AddPipeline(project, Pipeline{ID: BenchPipelineID(i), Name: fmt.Sprintf("pipeline-%04d", i),
-			Description: "release " + at.Format("2006.0102.1504"), ConfigMode: "ui", FailMode: "stop", Creator: "ci",
-			EnterpriseProjectID: "0", ModelVersion: 2, Status: PipelineSucceeded,
-			CreateTime: at, UpdateTime: at, LastTriggerAt: at.Add(time.Minute)})
-	}
-}
-
-// BenchPipelineID is the ID of the i-th task AddPipelines adds.
-func BenchPipelineID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }

@@ -141,3 +141,13 @@ func mustMarshal(v any) []byte {
 	}
 	return body
 }
+
+// planIndex finds task id among project's plans, or -1; the caller holds s.mu.
+func (s *Server) planIndex(project, id string) int {
+	for i, p := range s.plans[project] {
+		if p.ID == id {
+			return i
+		}
+	}
+	return -1
+}

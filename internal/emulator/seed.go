@@ -30,13 +30,27 @@ const (
 	ExampleTaskName       = "release-1zws2j"
 )
 
+// The demo's agency and OpenID Connect identity provider, for the ways
+// without a stored secret: any demo credential may assume the agency, and
+// the provider accepts ID tokens MintIDToken makes for DemoIdpIssuer with
+// audience DemoIdpClientID.
+const (
+	DemoAgencyName     = "servicestage-deployer"
+	DemoAgencyDomain   = "demo-release-account"
+	DemoAgencyDomainID = "5e6f7a8b9c0d4e1f8a2b3c4d5e6f7a81"
+	DemoIdpID          = "demo-ci"
+	DemoIdpIssuer      = "https://token.actions.githubusercontent.com"
+	DemoIdpClientID    = "servicestage-demo"
+)
+
 // DemoDraftTask is a release task created but never executed.
 const DemoDraftTask = "e5f6a7b8-2c3d-4e9f-a0b1-6c7d8e9f0a23"
 
 // DemoReleaseDuration is how long the releasing task runs after its first read.
 const DemoReleaseDuration = 6 * time.Second
 
-// SeedDemo adds credentials for every authentication method and five
+// SeedDemo adds credentials for every authentication method (the agency
+// and identity provider above included) and five
 // realistic release tasks: one finished, one failed and rolled back, one
 // still releasing (its deploy-info finishes DemoReleaseDuration after its
 // first read; list and details say RUNNING until then, SUCCESS after), one draft never
@@ -52,6 +66,8 @@ func (s *Server) SeedDemo(now time.Time) {
 	s.AddToken(DemoToken, DemoProject, now.Add(10*365*24*time.Hour))
 	s.AddAccessKey(AccessKey{AccessKey: DemoAccessKey, SecretKey: DemoSecretKey})
 	s.AddUser(User{Name: DemoUser, Password: DemoPassword, Domain: DemoDomain})
+	s.AddAgency(Agency{DomainName: DemoAgencyDomain, DomainID: DemoAgencyDomainID, Name: DemoAgencyName})
+	s.AddIdentityProvider(IdentityProvider{ID: DemoIdpID, Issuer: DemoIdpIssuer, ClientID: DemoIdpClientID})
 
 	started := now.Add(-time.Hour).Truncate(time.Second)
 	s.seedTask(ReleasePlan{ID: DemoFinishedTask, Name: DemoFinishedTaskName, Action: "upgrade", Status: "SUCCESS",

@@ -25,13 +25,31 @@ type Request struct {
 	Auth      string
 	Status    int
 	UserAgent string
+	// Listener is the listener that got the request: ListenerServiceStage,
+	// ListenerMetadata or ListenerActions.
+	Listener string
+	// Header is a copy of the request's headers, secrets included, so that
+	// a test can check that none reached a host it is not for.
+	Header http.Header
 }
+
+// The listeners a Request may come from: on a real runner or ECS each is
+// another host, so a credential must reach only its own.
+const (
+	ListenerServiceStage = "servicestage" // ServiceStage and IAM (Start, StartTLS)
+	ListenerMetadata     = "metadata"     // the ECS metadata service (StartMetadata)
+	ListenerActions      = "actions"      // GitHub Actions' ID-token service (StartActionsIDTokenService)
+)
 
 // Server emulates ServiceStage's release-task APIs (list, details,
 // deploy-info, execute) and IAM's token API.
 type Server struct {
-	// Now is the clock used for signatures and tokens; tests may replace it.
+	// Now is the clock of every check (signatures, tokens, temporary keys,
+	// ID tokens, metadata sessions); tests may replace it before Start.
 	Now func() time.Time
+	// TokenLifetime is how long the tokens the password and OpenID Connect
+	// endpoints issue live; 0 means IAM's 24 hours.
+	TokenLifetime time.Duration
 
 	mu       sync.Mutex
 	projects map[string]bool
@@ -51,8 +69,18 @@ type Server struct {
 	bareLists  map[string]bool
 	listBodies map[string][]byte
 
-	tokensIssued atomic.Int64
-	connections  atomic.Int64
+	// agencies may be assumed, idps federate ID tokens (by ID), and
+	// idTokenKey signs the ID tokens MintIDToken makes: nothing else knows it.
+	agencies   []Agency
+	idps       map[string]IdentityProvider
+	idTokenKey []byte
+
+	tokensIssued     atomic.Int64
+	connections      atomic.Int64
+	agencyIssued     atomic.Int64
+	idTokenExchanges atomic.Int64
+	metadataIssued   atomic.Int64
+	actionsRequests  atomic.Int64
 }
 
 // New returns an empty emulator: add projects, credentials and tasks to it.
@@ -67,6 +95,8 @@ func New() *Server {
 		keys:       map[string]AccessKey{},
 		users:      map[string]User{},
 		regions:    map[string]string{},
+		idps:       map[string]IdentityProvider{},
+		idTokenKey: randomBytes(32),
 	}
 }
 
@@ -107,11 +137,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", newRequestID())
 	auth := ""
 	defer func() {
-		s.record(Request{Time: s.Now(), Method: r.Method, Path: r.URL.EscapedPath(), Auth: auth, Status: rec.status, UserAgent: r.UserAgent()})
+		s.record(Request{Time: s.Now(), Method: r.Method, Path: r.URL.EscapedPath(), Auth: auth, Status: rec.status,
+			UserAgent: r.UserAgent(), Listener: ListenerServiceStage, Header: r.Header.Clone()})
 	}()
 
-	if r.URL.Path == "/v3/auth/tokens" {
-		s.serveIAMTokens(rec, r)
+	if kind, ok := s.serveIAM(rec, r); ok {
+		auth = kind
 		return
 	}
 	key, method, ok := route(r.URL.EscapedPath())
@@ -163,14 +194,32 @@ func (s *Server) ConnState() func(net.Conn, http.ConnState) { return s.trackConn
 // Connections is the number of TCP connections accepted so far.
 func (s *Server) Connections() int64 { return s.connections.Load() }
 
-// TokensIssued is the number of IAM tokens issued so far.
+// TokensIssued is the number of IAM tokens the password endpoint has issued.
 func (s *Server) TokensIssued() int64 { return s.tokensIssued.Load() }
 
-// Requests returns a copy of the requests seen so far, in arrival order.
+// Requests returns a copy of the requests seen so far, in arrival order,
+// from every listener.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	out := append([]Request(nil), s.requests...)
+	for i := range out {
+		out[i].Header = out[i].Header.Clone()
+	}
+	return out
+}
+
+// recorded serves next as a listener of its own, recording its requests
+// among the others.
+func (s *Server) recorded(listener string, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			s.record(Request{Time: s.Now(), Method: r.Method, Path: r.URL.EscapedPath(), Status: rec.status,
+				UserAgent: r.UserAgent(), Listener: listener, Header: r.Header.Clone()})
+		}()
+		next(rec, r)
+	})
 }
 
 func (s *Server) record(r Request) {
@@ -208,8 +257,11 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection for faults.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-func newRequestID() string {
-	b := make([]byte, 16)
+func newRequestID() string { return hex.EncodeToString(randomBytes(16)) }
+
+// randomBytes is n bytes from crypto/rand, which does not fail.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
 	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	return b
 }

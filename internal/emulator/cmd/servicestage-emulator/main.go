@@ -1,5 +1,6 @@
 // Command servicestage-emulator serves the fake ServiceStage and IAM on a
-// loopback port, seeded with the demo's credentials and release tasks.
+// loopback port, and an ECS metadata service on another, seeded with the
+// demo's credentials and release tasks.
 package main
 
 import (
@@ -19,69 +20,76 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 )
 
+// options are the command's flags.
+type options struct {
+	listen, urlFile, statsFile     string
+	metadataURLFile, idTokenFile   string
+	largeTaskComponents, pipelines int
+}
+
 func main() {
-	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback by default)")
-	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
-	statsFile := flag.String("stats-file", "", "write request, connection and IAM token counts to this file (JSON) at shutdown")
-	large := flag.Int("large-task-components", 0, "also serve release task "+largeTask+" with this many components (for benchmarks)")
-	pipelines := flag.Int("pipelines", 0, "also serve this many finished new-edition release tasks in the demo project (for benchmarks)")
+	var o options
+	flag.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on (loopback by default)")
+	flag.StringVar(&o.urlFile, "url-file", "", "write the base URL to this file once listening")
+	flag.StringVar(&o.statsFile, "stats-file", "", "write request, connection, IAM token and temporary-credential counts to this file (JSON) at shutdown")
+	flag.StringVar(&o.metadataURLFile, "metadata-url-file", "", "write the ECS metadata service's URL (for HW_METADATA_ENDPOINT) to this file once listening")
+	flag.StringVar(&o.idTokenFile, "id-token-file", "", "write an ID token for the demo identity provider to this file (valid 1h, rewritten every 30m)")
+	flag.IntVar(&o.largeTaskComponents, "large-task-components", 0, "also serve release task "+largeTask+" with this many components (for benchmarks)")
+	flag.IntVar(&o.pipelines, "pipelines", 0, "also serve this many finished new-edition release tasks in the demo project (for benchmarks)")
 	flag.Parse()
-	if err := run(*listen, *urlFile, *statsFile, *large, *pipelines); err != nil {
+	if err := run(o); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(listen, urlFile, statsFile string, largeTaskComponents, pipelines int) error {
+func run(o options) error {
 	srv := emulator.New()
 	srv.SeedDemo(time.Now())
-	if largeTaskComponents > 0 {
-		addLargeTask(srv, largeTaskComponents)
+	if o.largeTaskComponents > 0 {
+		addLargeTask(srv, o.largeTaskComponents)
 	}
-	srv.AddPipelines(emulator.DemoProject, pipelines)
+	srv.AddPipelines(emulator.DemoProject, o.pipelines)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.listen)
 	if err != nil {
-		return fmt.Errorf("listening on %s: %w", listen, err)
+		return fmt.Errorf("listening on %s: %w", o.listen, err)
+	}
+	// The metadata service is another host on an ECS; here it is a second
+	// loopback port, whatever -listen says, as it hands out credentials.
+	metaLn, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("listening for the metadata service: %w", err)
 	}
 	url := "http://" + ln.Addr().String()
+	metadataURL := "http://" + metaLn.Addr().String()
 	httpSrv := &http.Server{Handler: srv, ConnState: srv.ConnState(), ReadHeaderTimeout: 10 * time.Second}
+	metaSrv := &http.Server{Handler: srv.MetadataHandler(emulator.Metadata{Agency: true}), ReadHeaderTimeout: 10 * time.Second}
 
-	fmt.Printf("ServiceStage emulator at %s (IAM at %s/v3)\n", url, url)
-	// The credentials are fakes that only this emulator knows: all of them are
-	// printed, secret key included, so that each way of authenticating can be tried.
-	fmt.Printf("  project %s\n", emulator.DemoProject)
-	fmt.Printf("  token %q, or AK %s with SK %s, or user %s/%s in domain %s\n",
-		emulator.DemoToken, emulator.DemoAccessKey, emulator.DemoSecretKey, emulator.DemoUser, emulator.DemoPassword, emulator.DemoDomain)
-	fmt.Println("  serves GET /v3/{project}/cas/release-plans, .../release-plans/{id} and .../release-plans/{id}/deploy-info")
-	fmt.Println("  release tasks:")
-	for _, t := range [][3]string{
-		{emulator.DemoFinishedTask, emulator.DemoFinishedTaskName, "finished"},
-		{emulator.DemoFailedTask, emulator.DemoFailedTaskName, "failed, rolled back"},
-		{emulator.DemoReleasingTask, emulator.DemoReleasingTaskName, "releasing for " + emulator.DemoReleaseDuration.String()},
-		{emulator.DemoDraftTask, emulator.DemoDraftTaskName, "never executed"},
-		{emulator.ExampleTaskID, emulator.ExampleTaskName, "API example"},
-	} {
-		fmt.Printf("    %s %q (%s)\n", t[0], t[1], t[2])
+	if o.idTokenFile != "" {
+		if err := writeIDToken(srv, o.idTokenFile); err != nil {
+			return err
+		}
+		go rewriteIDToken(ctx, srv, o.idTokenFile)
 	}
-	fmt.Println("  new-edition release tasks (GET /v3/{project}/pipeline/pipelines, .../pipelines/{id}; POST .../pipelines/{id}/action?action_id=start):")
-	for _, t := range [][3]string{
-		{emulator.DemoPipelineFinished, emulator.DemoPipelineFinishedName, "succeeded"},
-		{emulator.DemoPipelineReleasing, emulator.DemoPipelineReleasingName, "running; succeeds after a few list reads"},
-		{emulator.DemoPipelineDraft, emulator.DemoPipelineDraftName, "never run"},
-	} {
-		fmt.Printf("    %s %q (%s)\n", t[0], t[1], t[2])
+	printBanner(url, metadataURL, o.idTokenFile)
+	if o.metadataURLFile != "" {
+		if err := os.WriteFile(o.metadataURLFile, []byte(metadataURL+"\n"), 0o600); err != nil {
+			return fmt.Errorf("writing -metadata-url-file: %w", err)
+		}
 	}
-	if urlFile != "" {
-		// Written only now, so a script waiting for the file can connect at once.
-		if err := os.WriteFile(urlFile, []byte(url+"\n"), 0o600); err != nil {
+	if o.urlFile != "" {
+		// Written only now, and last, so a script waiting for the file can
+		// connect at once and find the other files in place.
+		if err := os.WriteFile(o.urlFile, []byte(url+"\n"), 0o600); err != nil {
 			return fmt.Errorf("writing -url-file: %w", err)
 		}
 	}
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	go func() { errc <- metaSrv.Serve(metaLn) }()
 	select {
 	case err := <-errc:
 		return err
@@ -89,26 +97,69 @@ func run(listen, urlFile, statsFile string, largeTaskComponents, pipelines int) 
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for _, s := range []*http.Server{httpSrv, metaSrv} {
+		if err := s.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	fmt.Printf("served %d requests on %d connections, issued %d IAM tokens\n",
 		len(srv.Requests()), srv.Connections(), srv.TokensIssued())
-	if statsFile != "" {
-		return writeStats(statsFile, srv)
+	fmt.Printf("issued %d agency and %d metadata credentials, exchanged %d ID tokens\n",
+		srv.AgencyCredentialsIssued(), srv.MetadataCredentialsIssued(), srv.IDTokenExchanges())
+	if o.statsFile != "" {
+		return writeStats(o.statsFile, srv)
 	}
 	return nil
 }
 
+// idTokenLifetime is how long -id-token-file's tokens live; the file is
+// rewritten at half that, as a kubelet rewrites a projected token, so a
+// long demo never reads an expired one.
+const idTokenLifetime = time.Hour
+
+func writeIDToken(srv *emulator.Server, file string) error {
+	token := srv.MintIDToken(emulator.DemoIdpIssuer, emulator.DemoIdpClientID, emulator.ActionsSubject, idTokenLifetime)
+	if err := os.WriteFile(file, []byte(token+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing -id-token-file: %w", err)
+	}
+	return nil
+}
+
+func rewriteIDToken(ctx context.Context, srv *emulator.Server, file string) {
+	tick := time.NewTicker(idTokenLifetime / 2)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := writeIDToken(srv, file); err != nil {
+				log.Print(err)
+			}
+		}
+	}
+}
+
 // writeStats records what scripts/bench.sh reports: how many requests the
-// provider made, on how many TCP connections, with how many IAM logins.
+// provider made, on how many TCP connections, with how many IAM logins,
+// and the temporary credentials it obtained.
 func writeStats(file string, srv *emulator.Server) error {
+	metadataRequests := int64(0)
+	for _, r := range srv.Requests() {
+		if r.Listener == emulator.ListenerMetadata {
+			metadataRequests++
+		}
+	}
 	stats, err := json.Marshal(map[string]int64{
 		"requests":      int64(len(srv.Requests())),
 		"connections":   srv.Connections(),
 		"tokens_issued": srv.TokensIssued(),
 		// The new edition's list, which servicestage_pipeline reads share.
-		"pipeline_list_requests": int64(srv.PipelineListReads(emulator.DemoProject)),
+		"pipeline_list_requests":      int64(srv.PipelineListReads(emulator.DemoProject)),
+		"agency_credentials_issued":   srv.AgencyCredentialsIssued(),
+		"id_token_exchanges":          srv.IDTokenExchanges(),
+		"metadata_credentials_issued": srv.MetadataCredentialsIssued(),
+		"metadata_requests":           metadataRequests,
 	})
 	if err != nil {
 		return err
