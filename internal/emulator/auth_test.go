@@ -104,7 +104,7 @@ func withToken(t *testing.T, base, tok string) *http.Request {
 }
 
 // signer signs with the given credentials as if at now+offset.
-func signer(cred auth.Credentials, offset time.Duration) http.RoundTripper {
+func signer(cred auth.KeyPair, offset time.Duration) http.RoundTripper {
 	return &auth.SigningTransport{Credentials: cred, Now: func() time.Time { return time.Now().Add(offset) }}
 }
 
@@ -160,27 +160,27 @@ func TestRevokeTokens(t *testing.T) {
 
 func TestAKSKChecks(t *testing.T) {
 	srv, base := start(t)
-	good := auth.Credentials{AccessKey: accessKey, SecretKey: secretKey}
+	good := auth.KeyPair{AccessKey: accessKey, SecretKey: secretKey}
 
 	wantOK(t, do(t, signer(good, 0), deployInfo(t, base)))
 	if r := lastAuth(t, srv); r.Auth != "aksk" || r.Status != http.StatusOK {
 		t.Errorf("recorded %+v, want Auth aksk and 200", r)
 	}
 
-	wrong := do(t, signer(auth.Credentials{AccessKey: accessKey, SecretKey: "wrong"}, 0), deployInfo(t, base))
+	wrong := do(t, signer(auth.KeyPair{AccessKey: accessKey, SecretKey: "wrong"}, 0), deployInfo(t, base))
 	wantRejected(t, wrong, "verify aksk signature fail")
 	// The gateway echoes its canonical request, newlines as "|".
 	if !strings.Contains(wrong.msg, "CanonicalRequest: GET|/v3/"+project+"/cas/release-plans/"+releasePlan+"/deploy-info/|") {
 		t.Errorf("message %q does not echo the canonical request", wrong.msg)
 	}
 
-	wantRejected(t, do(t, signer(auth.Credentials{AccessKey: "UNKNOWNKEY", SecretKey: secretKey}, 0), deployInfo(t, base)),
+	wantRejected(t, do(t, signer(auth.KeyPair{AccessKey: "UNKNOWNKEY", SecretKey: secretKey}, 0), deployInfo(t, base)),
 		"ak UNKNOWNKEY not exist")
 }
 
 func TestAKSKClockSkew(t *testing.T) {
 	_, base := start(t)
-	good := auth.Credentials{AccessKey: accessKey, SecretKey: secretKey}
+	good := auth.KeyPair{AccessKey: accessKey, SecretKey: secretKey}
 	for _, tt := range []struct {
 		name   string
 		offset time.Duration
@@ -204,7 +204,7 @@ func TestAKSKClockSkew(t *testing.T) {
 
 func TestAKSKSecurityToken(t *testing.T) {
 	_, base := start(t)
-	temp := auth.Credentials{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken}
+	temp := auth.KeyPair{AccessKey: tempKey, SecretKey: tempSecret, SecurityToken: tempSecToken}
 	wantOK(t, do(t, signer(temp, 0), deployInfo(t, base)))
 
 	wrongToken := temp

@@ -193,7 +193,7 @@ func TestReleasePlanAuthAndChecks(t *testing.T) {
 	srv.AddReleasePlan(project, emulator.ReleasePlan{ID: releasePlan, Name: "r"})
 	const otherProject = "00000000000000000000000000000abc"
 	srv.AddToken("other-token", otherProject, time.Now().Add(time.Hour))
-	good := auth.Credentials{AccessKey: accessKey, SecretKey: secretKey}
+	good := auth.KeyPair{AccessKey: accessKey, SecretKey: secretKey}
 
 	for _, path := range []string{listPath, detailsPath} {
 		t.Run(path, func(t *testing.T) {
@@ -203,7 +203,7 @@ func TestReleasePlanAuthAndChecks(t *testing.T) {
 				t.Errorf("recorded %+v, want Auth aksk, the path and 200", r)
 			}
 			wantRejected(t, do(t, http.DefaultTransport, apiGet(t, base, path, "")), "Authorization not found")
-			wantRejected(t, do(t, signer(auth.Credentials{AccessKey: accessKey, SecretKey: "wrong"}, 0), apiGet(t, base, path, "")),
+			wantRejected(t, do(t, signer(auth.KeyPair{AccessKey: accessKey, SecretKey: "wrong"}, 0), apiGet(t, base, path, "")),
 				"verify aksk signature fail")
 			wantError(t, "another project's token", do(t, http.DefaultTransport, apiGet(t, base, path, "other-token")),
 				http.StatusForbidden, "APIGW.0302")
