@@ -13,6 +13,9 @@
 #   TASK_COMPONENTS=100 scripts/bench.sh    every read gets a task of 100 components
 #   TF=/path/to/terraform scripts/bench.sh
 #   BENCH_RSS=proc scripts/bench.sh         measure RSS from /proc even if GNU time is there
+#   AUTHS="token aksk password oidc agency metadata koocli" COUNTS=500 RUNS=1 scripts/bench.sh
+#                                           each way of authenticating in turn (default: password),
+#                                           with the IAM and metadata requests each plan made
 #   COUNTS="200 pipeline:200" scripts/bench.sh
 #                                           pipeline:N is N servicestage_pipeline reads in a
 #                                           project of PIPELINES (1000) new-edition tasks,
@@ -105,15 +108,40 @@ done
 # Only what this script sets may configure the provider.
 while read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(HW_|OS_CACERT$|TF_LOG)' || true)
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-export HW_USER_NAME=demo-user HW_PASSWORD=demo-password HW_DOMAIN_NAME=demo-domain HW_PROJECT_ID="$project"
+export HW_PROJECT_ID="$project"
+ways=(${AUTHS:-password})
+
+# use_way WAY: the environment of one way of authenticating, with the
+# emulator's seeded credentials (internal/emulator/seed.go); run after
+# start_emulator, which knows where the metadata service is.
+use_way() {
+  unset HW_AUTH_TOKEN HW_ACCESS_KEY HW_SECRET_KEY HW_USER_NAME HW_PASSWORD HW_DOMAIN_NAME HW_IDP_ID HW_ID_TOKEN_FILE \
+    HW_SHARED_CONFIG_FILE HW_ASSUME_ROLE_AGENCY_NAME HW_ASSUME_ROLE_DOMAIN_NAME
+  export HW_METADATA_ENDPOINT="$(cat "$work/metadata-url")"
+  local ak=DEMOACCESSKEY0000001 sk=demo-secret-key-0000000000000000000000001
+  case $1 in
+  token) export HW_AUTH_TOKEN=demo-token ;;
+  aksk) export HW_ACCESS_KEY=$ak HW_SECRET_KEY=$sk ;;
+  password) export HW_USER_NAME=demo-user HW_PASSWORD=demo-password HW_DOMAIN_NAME=demo-domain ;;
+  oidc) export HW_IDP_ID=demo-ci HW_ID_TOKEN_FILE="$work/id-token" ;;
+  agency) export HW_ACCESS_KEY=$ak HW_SECRET_KEY=$sk HW_ASSUME_ROLE_AGENCY_NAME=servicestage-deployer \
+    HW_ASSUME_ROLE_DOMAIN_NAME=demo-release-account ;;
+  metadata) ;;
+  koocli)
+    printf '{"current":"bench","profiles":[{"name":"bench","mode":"AKSK","accessKeyId":"%s","secretAccessKey":"%s"}]}\n' \
+      "$ak" "$sk" >"$work/hcloud.json"
+    export HW_SHARED_CONFIG_FILE="$work/hcloud.json" ;;
+  *) echo "unknown way $1 in AUTHS (token aksk password oidc agency metadata koocli)" >&2; exit 2 ;;
+  esac
+}
 
 start_emulator() {
-  rm -f "$work/url" "$work/stats.json"
-  "$work/servicestage-emulator" -listen 127.0.0.1:0 -url-file "$work/url" -stats-file "$work/stats.json" "${emulator_args[@]}" \
-    >"$work/emulator.log" 2>&1 &
+  rm -f "$work/url" "$work/metadata-url" "$work/stats.json"
+  "$work/servicestage-emulator" -listen 127.0.0.1:0 -url-file "$work/url" -stats-file "$work/stats.json" \
+    -metadata-url-file "$work/metadata-url" -id-token-file "$work/id-token" "${emulator_args[@]}" >"$work/emulator.log" 2>&1 &
   emulator_pid=$!
   for _ in $(seq 100); do
-    [[ -s "$work/url" ]] && break
+    [[ -s "$work/url" && -s "$work/metadata-url" ]] && break
     kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; echo "the emulator exited early" >&2; exit 1; }
     sleep 0.05
   done
@@ -176,21 +204,23 @@ EOF
   fi
 done
 
-# Every N in each run, so that a change in the machine's load meets them all.
+# Every N (and way) in each run, so that a change in the machine's load meets them all.
 for run in $(seq "$runs"); do
   for n in "${counts[@]}"; do
+   for way in "${ways[@]}"; do
     config="$work/n${n/:/-}"
     # Alternate which build goes first, so neither always meets a cold cache.
     order=("${builds[@]}")
     (( run % 2 == 0 )) && order=($(printf '%s\n' "${builds[@]}" | tac))
     for build in "${order[@]}"; do
-      export BENCH_RSS_DIR="$work/rss-$build-$n-$run" TF_CLI_CONFIG_FILE="$work/$build/cli.tfrc"
+      export BENCH_RSS_DIR="$work/rss-$build-${n/:/-}-$way-$run" TF_CLI_CONFIG_FILE="$work/$build/cli.tfrc"
       mkdir -p "$BENCH_RSS_DIR"
       start_emulator
+      use_way "$way"
       t0=$EPOCHREALTIME
       if ! "$tf" -chdir="$config" plan -input=false -no-color -lock=false >"$work/plan.log" 2>&1; then
         tail -n 40 "$work/plan.log" >&2
-        echo "terraform plan failed for N=$n ($build)" >&2
+        echo "terraform plan failed for N=$n ($build, $way)" >&2
         exit 1
       fi
       t1=$EPOCHREALTIME
@@ -201,10 +231,13 @@ for run in $(seq "$runs"); do
       wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
       rss=$(awk '$1 > m {m = $1} END {print m + 0}' "$BENCH_RSS_DIR/all")
       cpu=$(awk '{s += $2 + $3} END {printf "%.2f", s}' "$BENCH_RSS_DIR/all")
-      echo "$build $n $wall $rss $cpu $(stat_of connections) $(stat_of tokens_issued) $(stat_of requests) $(stat_of pipeline_list_requests)" >>"$work/results"
-      echo "    N=$n $build run $run: $wall s, provider peak RSS $rss KiB and $cpu s CPU," \
-        "$(stat_of connections) connections, $(stat_of tokens_issued) token(s), $(stat_of requests) requests" >&2
+      echo "$build $n@$way $wall $rss $cpu $(stat_of connections) $(stat_of tokens_issued) $(stat_of requests)" \
+        "$(stat_of pipeline_list_requests) $(stat_of iam_requests) $(stat_of metadata_requests)" >>"$work/results"
+      echo "    N=$n $way $build run $run: $wall s, provider peak RSS $rss KiB and $cpu s CPU," \
+        "$(stat_of connections) connections, $(stat_of tokens_issued) token(s), $(stat_of requests) requests," \
+        "$(stat_of iam_requests) IAM and $(stat_of metadata_requests) metadata requests" >&2
     done
+   done
   done
 done
 
@@ -212,17 +245,20 @@ done
 column() { awk -v b="$1" -v n="$2" -v k="$3" '$1 == b && $2 == n {print $k}' "$work/results"; }
 
 echo
-echo "| build | N data sources | median wall time | min–max | provider CPU (median) | provider peak RSS (max) | TCP connections (max) | IAM tokens (max) | requests | new-edition list requests |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| build | N data sources | way | median wall time | min–max | provider CPU (median) | provider peak RSS (max) | TCP connections (max) | IAM tokens (max) | requests | new-edition list requests | IAM requests | metadata requests |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${counts[@]}"; do
-  for build in "${builds[@]}"; do
-    label=$build
-    [[ $build == baseline ]] && label="baseline ($BASELINE)"
-    printf '| %s | %s | %.2f s | %.2f–%.2f s | %.2f s | %.1f MiB | %s | %s | %s | %s |\n' "$label" "$n" \
-      "$(column "$build" "$n" 3 | median)" "$(column "$build" "$n" 3 | sort -g | head -n 1)" "$(column "$build" "$n" 3 | max)" \
-      "$(column "$build" "$n" 5 | median)" "$(awk -v k="$(column "$build" "$n" 4 | max)" 'BEGIN {print k / 1024}')" \
-      "$(column "$build" "$n" 6 | max)" "$(column "$build" "$n" 7 | max)" "$(column "$build" "$n" 8 | max)" \
-      "$(column "$build" "$n" 9 | max)"
+  for way in "${ways[@]}"; do
+    key="$n@$way"
+    for build in "${builds[@]}"; do
+      label=$build
+      [[ $build == baseline ]] && label="baseline ($BASELINE)"
+      printf '| %s | %s | %s | %.2f s | %.2f–%.2f s | %.2f s | %.1f MiB | %s | %s | %s | %s | %s | %s |\n' "$label" "$n" "$way" \
+        "$(column "$build" "$key" 3 | median)" "$(column "$build" "$key" 3 | sort -g | head -n 1)" "$(column "$build" "$key" 3 | max)" \
+        "$(column "$build" "$key" 5 | median)" "$(awk -v k="$(column "$build" "$key" 4 | max)" 'BEGIN {print k / 1024}')" \
+        "$(column "$build" "$key" 6 | max)" "$(column "$build" "$key" 7 | max)" "$(column "$build" "$key" 8 | max)" \
+        "$(column "$build" "$key" 9 | max)" "$(column "$build" "$key" 10 | max)" "$(column "$build" "$key" 11 | max)"
+    done
   done
 done
 echo

@@ -11,7 +11,7 @@ cd "$root"
 tf="${TF:-$(scripts/tools.sh terraform)}"
 demo="$root/.demo"
 # A fresh copy of the configuration and state on every run.
-rm -rf "$demo/config" "$demo/url"
+rm -rf "$demo/config" "$demo/url" "$demo/metadata-url"
 mkdir -p "$demo/bin"
 emulator_pid=""
 # The emulator runs only while the demo does; the builds stay in .demo/.
@@ -19,7 +19,7 @@ cleanup() {
   if [[ -n "$emulator_pid" ]]; then
     kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
   fi
-  rm -f "$demo/url"
+  rm -f "$demo/url" "$demo/metadata-url"
 }
 trap cleanup EXIT
 
@@ -28,10 +28,11 @@ go build -o "$demo/bin/terraform-provider-servicestage" .
 go build -o "$demo/servicestage-emulator" ./internal/emulator/cmd/servicestage-emulator
 
 echo "==> starting the ServiceStage emulator"
-"$demo/servicestage-emulator" -listen 127.0.0.1:0 -url-file "$demo/url" &
+"$demo/servicestage-emulator" -listen 127.0.0.1:0 -url-file "$demo/url" -metadata-url-file "$demo/metadata-url" \
+  -id-token-file "$demo/id-token" &
 emulator_pid=$!
 for _ in $(seq 100); do
-  [[ -s "$demo/url" ]] && break
+  [[ -s "$demo/url" && -s "$demo/metadata-url" ]] && break
   kill -0 "$emulator_pid" 2>/dev/null || { echo "the emulator exited early" >&2; exit 1; }
   sleep 0.1
 done
@@ -40,14 +41,17 @@ done
 scripts/cliconfig.sh "$demo/bin" "$demo/cli.tfrc"
 cp -R examples/demo "$demo/config"
 
-# The demo's credentials and project are the emulator's seeded ones.
+# No credentials at all, as on an ECS with an agency: the provider reads
+# temporary ones from the emulator's ECS metadata service. The project is the
+# emulator's seeded one.
 export TF_CLI_CONFIG_FILE="$demo/cli.tfrc"
 export HW_SERVICESTAGE_ENDPOINT="$(cat "$demo/url")"
-export HW_AUTH_TOKEN=demo-token
+export HW_METADATA_ENDPOINT="$(cat "$demo/metadata-url")"
 export HW_PROJECT_ID=0b8a4f6e2c7d4e1f9a3b5c6d7e8f9012
 export TF_IN_AUTOMATION=1
 
-echo "==> $("$tf" version | head -n1): apply -auto-approve examples/demo against $HW_SERVICESTAGE_ENDPOINT"
+echo "==> $("$tf" version | head -n1): apply -auto-approve examples/demo against $HW_SERVICESTAGE_ENDPOINT,"
+echo "    with no stored secret: credentials from the ECS metadata service at $HW_METADATA_ENDPOINT"
 start=$SECONDS
 "$tf" -chdir="$demo/config" apply -auto-approve -input=false -no-color
 echo "==> apply took $((SECONDS - start))s"
@@ -72,12 +76,12 @@ cat <<EOT
 
 ==> Do it again by hand: the builds, the CLI config and a copy of examples/demo are in .demo/
   # 1. In another terminal, start the emulator (its banner lists the credentials and tasks):
-  .demo/servicestage-emulator -listen 127.0.0.1:8080
+  .demo/servicestage-emulator -listen 127.0.0.1:8080 -metadata-url-file .demo/metadata-url -id-token-file .demo/id-token
   # 2. Load the provider from .demo/bin (dev_overrides: no registry, no terraform init) and
-  #    point it at the emulator:
+  #    point it at the emulator and its ECS metadata service:
   export TF_CLI_CONFIG_FILE="\$PWD/.demo/cli.tfrc"
-  export HW_SERVICESTAGE_ENDPOINT=http://127.0.0.1:8080
-  export HW_PROJECT_ID=$HW_PROJECT_ID HW_AUTH_TOKEN=$HW_AUTH_TOKEN
+  export HW_SERVICESTAGE_ENDPOINT=http://127.0.0.1:8080 HW_METADATA_ENDPOINT=\$(cat .demo/metadata-url)
+  export HW_PROJECT_ID=$HW_PROJECT_ID
   # 3. Plan or apply the demo's configuration, and (Terraform >= 1.14) start a release:
   $tf -chdir=.demo/config apply
   $tf -chdir=.demo/action apply
@@ -85,8 +89,13 @@ cat <<EOT
 ==> Then try, in .demo/config/main.tf or the environment:
   - name_regex = "^billing-" in data "servicestage_release_plans" "orders": the postcondition's message;
   - status = "success" in data "servicestage_release_plans" "all": a warning that the status is SUCCESS;
-  - AK/SK instead of the token: unset HW_AUTH_TOKEN; export HW_ACCESS_KEY=DEMOACCESSKEY0000001
-    HW_SECRET_KEY=... (the banner prints it), then a wrong HW_SECRET_KEY to see the error;
+  - CI's way, an OpenID Connect ID token: export HW_AUTH_URL=http://127.0.0.1:8080/v3 HW_IDP_ID=demo-ci
+    HW_ID_TOKEN_FILE=\$PWD/.demo/id-token (the emulator keeps that file fresh);
+  - across accounts: export HW_AUTH_URL=http://127.0.0.1:8080/v3 HW_ASSUME_ROLE_AGENCY_NAME=servicestage-deployer
+    HW_ASSUME_ROLE_DOMAIN_NAME=demo-release-account, on top of any way;
+  - a stored secret after all: export HW_ACCESS_KEY=DEMOACCESSKEY0000001 HW_SECRET_KEY=... (the banner
+    prints it): it comes before the metadata service, which is then not asked; then a wrong
+    HW_SECRET_KEY to see the error;
   - your own configuration: every data source, with examples, is in docs/ (start at docs/index.md).
   For a local build of your own, see "Use a local build" in README.md.
 EOT

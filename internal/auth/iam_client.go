@@ -62,6 +62,8 @@ type request struct {
 	// unrefused, when set, says which credentials were not refused when
 	// nothing answered: "user_name and password were not refused".
 	unrefused string
+	// direct marks a request that never goes through a proxy.
+	direct bool
 }
 
 // send sends r once through Do and reads the answer; a redirect is an error.
@@ -109,7 +111,11 @@ func (c exchangeClient) send(ctx context.Context, r request) (answer, error) {
 // reach the host is about the host and the network, not the credentials.
 func noAnswerError(r request, host string, err error) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: no answer from %s; %s, network and proxy settings", r.what, host, r.check)
+	network := "network and proxy settings"
+	if r.direct {
+		network = "that this machine is an ECS"
+	}
+	fmt.Fprintf(&b, "%s: no answer from %s; %s, %s", r.what, host, r.check, network)
 	if r.unrefused != "" {
 		fmt.Fprintf(&b, " (%s)", r.unrefused)
 	}

@@ -134,6 +134,7 @@ func (s *metadataSource) send(ctx context.Context, r request) (answer, error) {
 	s.mu.Lock()
 	reached := s.reached
 	s.mu.Unlock()
+	r.direct = true
 	client := s.client
 	if !reached {
 		client = s.probe

@@ -72,6 +72,7 @@ func TestAccRenewal_waitOutlivesItsFirstCredential(t *testing.T) {
 						}
 						// The wait spans releaseTakes; each credential lives
 						// shortLife, renewed five minutes before its end.
+						t.Logf("%s: %d credentials over a wait of %d reads", tc.name, issued(), len(reads))
 						if n := issued(); n < 3 {
 							return fmt.Errorf("%d credentials issued over a wait of %d reads (%s), want a renewal at least every %s",
 								n, len(reads), releaseTakes, shortLife-5*time.Minute)

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -144,10 +145,13 @@ func rewriteIDToken(ctx context.Context, srv *emulator.Server, file string) {
 // provider made, on how many TCP connections, with how many IAM logins,
 // and the temporary credentials it obtained.
 func writeStats(file string, srv *emulator.Server) error {
-	metadataRequests := int64(0)
+	var metadataRequests, iamRequests int64
 	for _, r := range srv.Requests() {
-		if r.Listener == emulator.ListenerMetadata {
+		switch {
+		case r.Listener == emulator.ListenerMetadata:
 			metadataRequests++
+		case r.Listener == emulator.ListenerServiceStage && (r.Path == "/v3/auth/tokens" || strings.HasPrefix(r.Path, "/v3.0/")):
+			iamRequests++
 		}
 	}
 	stats, err := json.Marshal(map[string]int64{
@@ -160,6 +164,7 @@ func writeStats(file string, srv *emulator.Server) error {
 		"id_token_exchanges":          srv.IDTokenExchanges(),
 		"metadata_credentials_issued": srv.MetadataCredentialsIssued(),
 		"metadata_requests":           metadataRequests,
+		"iam_requests":                iamRequests,
 	})
 	if err != nil {
 		return err
