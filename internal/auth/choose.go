@@ -139,6 +139,12 @@ func Choose(g Given) (Choice, []Problem) {
 			return Choice{}, append(problems, Problem{Attr: pe.Setting, Summary: "Unusable KooCLI profile", Detail: upperFirst(err.Error()) + "."})
 		}
 		c.profile = p
+		if c.agency == nil && p.AgencyName != "" && p.AgencyDomainName == "" && p.AgencyDomainID == "" {
+			return Choice{}, append(problems, Problem{Attr: SettingProfile.Attr, Summary: "Unusable KooCLI profile",
+				Detail: fmt.Sprintf("Profile %q of KooCLI configuration %s names agency %q but not the account that owns it: "+
+					"set its agencyDomainName (hcloud configure set --cli-agency-domain-name=...), or give assume_role in the provider block.",
+					p.Name, file, p.AgencyName)})
+		}
 		if c.agency == nil && p.AgencyName != "" {
 			// The profile's agency acts as assume_role.
 			c.agency = &agency{name: p.AgencyName, domainName: p.AgencyDomainName, domainID: p.AgencyDomainID, duration: defaultAgencyDuration}

@@ -505,3 +505,23 @@ func TestGivenValue(t *testing.T) {
 		}
 	}
 }
+
+// A profile's agency without its account is found before any request.
+func TestChooseProfileAgencyNeedsItsAccount(t *testing.T) {
+	_, problems := Choose(given(sharedConfig(t, kooProfile("default", "agencyName", "deployer"))))
+	if len(problems) != 1 || problems[0].Warning || problems[0].Attr != "profile" {
+		t.Fatalf("problems %+v, want one error on profile", problems)
+	}
+	assertContains(t, "problem", problemText(problems[0]), `agency "deployer"`, "agencyDomainName", "assume_role")
+}
+
+// The several-ways warning points at a setting that was given.
+func TestChooseWarningPointsAtAGivenSetting(t *testing.T) {
+	var g Given
+	g.Set(SettingProfile, "default", false)
+	g.Set(SettingSharedConfigFile, "", false)
+	w := g.severalWaysWarning(WaySharedConfig, []Way{WayMetadata})
+	if w.Attr != "profile" {
+		t.Errorf("the warning points at %q, want profile, the setting given", w.Attr)
+	}
+}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -140,7 +141,8 @@ func (s *metadataSource) send(ctx context.Context, r request) (answer, error) {
 		client = s.probe
 	}
 	ans, err := client.send(ctx, r)
-	if err != nil && !reached && ctx.Err() == nil {
+	var redirect *errorbody.RedirectError
+	if err != nil && !reached && ctx.Err() == nil && !errors.As(err, &redirect) { // a redirect is an answer
 		return answer{}, &NoCredentialsError{MetadataURL: s.cfg.Endpoint, Err: err}
 	}
 	if err == nil {

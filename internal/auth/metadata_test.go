@@ -296,3 +296,17 @@ func TestMetadataCancelledFirstContactIsNotNoCredentials(t *testing.T) {
 		t.Errorf("error %v, want a cancellation, not the end of the search", err)
 	}
 }
+
+// A redirect on the first contact is an answer, not an absent service.
+func TestMetadataRedirectIsNotNoCredentials(t *testing.T) {
+	clock := newFakeClock()
+	s := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, _ int, _ []byte) {
+		http.Redirect(w, r, "http://elsewhere.example/", http.StatusFound)
+	})
+	_, err := NewMetadataSource(MetadataConfig{Endpoint: s.URL, Now: clock.Now}).Retrieve(t.Context())
+	var noCreds *NoCredentialsError
+	if err == nil || errors.As(err, &noCreds) {
+		t.Fatalf("got %v, want a redirect error", err)
+	}
+	assertContains(t, "error", err.Error(), "HTTP 302", "elsewhere.example")
+}

@@ -114,7 +114,14 @@ func (g Given) severalWaysWarning(used Way, ignored []Way) Problem {
 		names[i] = w.String()
 		texts[i] = fmt.Sprintf("%s (%s)", ways[w].name, where)
 	}
-	return Problem{Attr: ways[used].settings[0].Attr, Warning: true,
+	attr := ways[used].settings[0].Attr
+	for _, s := range ways[used].settings {
+		if g.get(s) != "" {
+			attr = s.Attr // the first of the way's settings that is given
+			break
+		}
+	}
+	return Problem{Attr: attr, Warning: true,
 		Summary: "Using " + used.String() + ", ignoring " + joinAnd(names),
 		Detail: fmt.Sprintf("The provider authenticates one way, the first given of: %s. It uses %s (%s) and ignores %s.\n\n"+
 			"To use the other credentials instead, %s.", order, ways[used].name, usedWhere, joinAnd(texts), undo)}
