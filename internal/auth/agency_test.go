@@ -138,7 +138,7 @@ func TestAgencySourceRefusal(t *testing.T) {
 			assertContains(t, "error", err.Error(), "servicestage-deployer", "owner-account", "iam:agencies:assume",
 				"agency_name", "domain_name", "req-agency", "IAM.0003", "2h0m0s")
 			assertLacks(t, "error", err.Error(), baseKeys.SecretKey)
-			mustFail(t, cache)
+			_ = mustFail(t, cache)
 			if n := iam.count(); n != 1 {
 				t.Errorf("%d requests after two reads, want 1: IAM's refusal lasts", n)
 			}

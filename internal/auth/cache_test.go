@@ -101,8 +101,7 @@ func TestCacheIsLazy(t *testing.T) {
 func TestCacheConcurrentReadersAtTheBoundaryRenewOnce(t *testing.T) {
 	clock := newFakeClock()
 	entered, gate := make(chan struct{}, 1), make(chan struct{})
-	var src *stubSource
-	src = &stubSource{answer: func(_ context.Context, n int) (Credential, error) {
+	src := &stubSource{answer: func(_ context.Context, n int) (Credential, error) {
 		if n == 2 {
 			entered <- struct{}{}
 			<-gate

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -135,8 +136,12 @@ func Choose(g Given) (Choice, []Problem) {
 		}
 		p, err := ReadProfile(file, g.get(SettingProfile))
 		if err != nil {
-			pe, _ := err.(*ProfileError)
-			return Choice{}, append(problems, Problem{Attr: pe.Setting, Summary: "Unusable KooCLI profile", Detail: upperFirst(err.Error()) + "."})
+			attr := SettingProfile.Attr
+			var pe *ProfileError
+			if errors.As(err, &pe) {
+				attr = pe.Setting
+			}
+			return Choice{}, append(problems, Problem{Attr: attr, Summary: "Unusable KooCLI profile", Detail: upperFirst(err.Error()) + "."})
 		}
 		c.profile = p
 		if c.agency == nil && p.AgencyName != "" && p.AgencyDomainName == "" && p.AgencyDomainID == "" {

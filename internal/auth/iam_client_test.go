@@ -95,7 +95,7 @@ func TestIAMTroubleIsNotARefusal(t *testing.T) {
 				t.Errorf("a 429 is not transient: %+v", iamErr)
 			}
 			assertContains(t, "error", err.Error(), "IAM could not", "429", "APIGW.0308", "trouble at IAM", wants[name])
-			mustFail(t, cache)
+			_ = mustFail(t, cache)
 		})
 	}
 	if n := busy.count(); n != 6 {

@@ -155,7 +155,7 @@ func TestOIDCSourceFromGitHubActions(t *testing.T) {
 		t.Error("a refusal of a fetched ID token lasts")
 	}
 	assertLacks(t, "error", err.Error(), jwt, testJWTSignature, testActionsRequestToken)
-	mustFail(t, cache)
+	_ = mustFail(t, cache)
 	if refusing.count() != 2 {
 		t.Errorf("%d exchanges for two reads, want 2", refusing.count())
 	}

@@ -186,7 +186,7 @@ func TestMetadataWithoutAgency(t *testing.T) {
 			}
 			assertContains(t, "error", err.Error(), "agency", "Bind", m.URL, fmt.Sprint(status), "configure Cloud Service Agency first")
 			assertLacks(t, "error", err.Error(), "session-1")
-			mustFail(t, cache)
+			_ = mustFail(t, cache)
 			if n := m.count(); n != 2 {
 				t.Errorf("%d requests after two reads, want 2: binding an agency takes a person", n)
 			}
@@ -249,7 +249,7 @@ func TestMetadataNothingListeningEndsTheSearchAtOnce(t *testing.T) {
 		t.Errorf("the first contact went through Do (%d sends), which repeats it", n)
 	}
 	clock.Advance(time.Hour)
-	mustFail(t, cache)
+	_ = mustFail(t, cache)
 	if n := dials.Load(); n != 1 {
 		t.Errorf("%d connection attempts after a second read, want 1: nothing will start listening", n)
 	}

@@ -241,7 +241,7 @@ func TestOIDCFileRefusalDoesNotLast(t *testing.T) {
 		t.Error("the refusal of a token read from a file lasts, though the file may hold another one next time")
 	}
 	assertContains(t, "error", err.Error(), "id_token_file", path)
-	mustFail(t, cache)
+	_ = mustFail(t, cache)
 	if n := iam.count(); n != 2 {
 		t.Errorf("%d exchanges for two reads, want 2: a token file's refusal is not remembered", n)
 	}

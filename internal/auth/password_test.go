@@ -488,7 +488,7 @@ func TestPasswordRefusalIsNotRetried(t *testing.T) {
 	clock := newFakeClock()
 	cache := passwordCache(iam, clock)
 	for range 3 {
-		mustFail(t, cache)
+		_ = mustFail(t, cache)
 		clock.Advance(time.Hour)
 	}
 	if n := logins.Load(); n != 1 {

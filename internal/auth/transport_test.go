@@ -220,7 +220,7 @@ func TestTransportReportsCredentialErrors(t *testing.T) {
 	if err == nil {
 		resp.Body.Close()
 	}
-	asError[*IAMError](t, err)
+	_ = asError[*IAMError](t, err)
 	if credErr := asError[*CredentialError](t, err); !credErr.NotSent() {
 		t.Error("a request that was never sent does not say so")
 	}

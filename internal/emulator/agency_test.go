@@ -65,7 +65,7 @@ func TestAgencyIssuesExpiringKeys(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, clock, base := withAgency(t)
-			rt, tok := http.RoundTripper(http.DefaultTransport), token
+			rt, tok := http.DefaultTransport, token
 			if tt.signed {
 				rt, tok = signedAt(clock, keyPair{AccessKey: accessKey, SecretKey: secretKey}), ""
 			}

@@ -147,7 +147,7 @@ func TestAPIObjectRejectsUndocumentedFields(t *testing.T) {
 func TestReadLeavesTheConfigurationAlone(t *testing.T) {
 	_, url := withTask(t)
 	ctx := context.Background()
-	data, diags := newProviderData(ctx, settings{endpoint: url, credentials: given(auth.SettingToken, testToken), projectID: testProject}, testTiming, "test")
+	data, diags := newProviderData(settings{endpoint: url, credentials: given(auth.SettingToken, testToken), projectID: testProject}, testTiming, "test")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

@@ -154,7 +154,7 @@ func newReadBench(b *testing.B, s settings) *readBench {
 	ctx := context.Background()
 	s.projectID = testProject
 	s.maxRetries = servicestage.DefaultMaxRetries
-	data, diags := newProviderData(ctx, s, defaultTiming, userAgent("bench", "1.11.4"))
+	data, diags := newProviderData(s, defaultTiming, userAgent("bench", "1.11.4"))
 	if diags.HasError() {
 		b.Fatalf("newProviderData: %v", diags)
 	}

@@ -45,7 +45,7 @@ func TestAccKooCLI_profile(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            providerBlock("endpoint", url, "shared_config_file", file) + deployInfoBlock(testReleasePlan),
-			ConfigStateChecks: readSucceeded(expect("project_id", knownvalue.StringExact(testProject)), emulatorCheck(readsAccepted(srv, "aksk"))),
+			ConfigStateChecks: readSucceeded(expect("project_id", knownvalue.StringExact(testProject)), readsAccepted(srv, "aksk")),
 		}},
 	})
 }
@@ -61,7 +61,7 @@ func TestAccKooCLI_profileWithAgencyEnv(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            emptyProvider + deployInfoBlock(testReleasePlan),
-			ConfigStateChecks: readSucceeded(emulatorCheck(readsSignedByAgency(srv, 1))),
+			ConfigStateChecks: readSucceeded(readsSignedByAgency(srv)),
 		}},
 	})
 }

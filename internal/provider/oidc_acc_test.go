@@ -25,7 +25,7 @@ func TestAccOIDC_idTokenHCL(t *testing.T) {
 			Config: oidcProvider(url, jwt) + deployInfoBlock(testReleasePlan, "  count = 10"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(dataSourceAddr+"[9]", tfjsonpath.New("all_succeeded"), knownvalue.Bool(true)),
-				emulatorCheck(allOf(readsAccepted(srv, "token"), exchanges(srv, "servicestage", idTokenPath, 1))),
+				allOf(readsAccepted(srv, "token"), exchangedOnce(srv, "servicestage", idTokenPath)),
 			},
 		}},
 	})
@@ -44,7 +44,7 @@ func TestAccOIDC_idTokenFileEnv(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            emptyProvider + deployInfoBlock(testReleasePlan),
-			ConfigStateChecks: readSucceeded(emulatorCheck(allOf(readsAccepted(srv, "token"), exchanges(srv, "servicestage", idTokenPath, 1)))),
+			ConfigStateChecks: readSucceeded(allOf(readsAccepted(srv, "token"), exchangedOnce(srv, "servicestage", idTokenPath))),
 		}},
 	})
 }
@@ -76,12 +76,12 @@ func TestAccOIDC_gitHubActions(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: providerBlock("endpoint", url, "auth_url", url+"/v3", "project_id", testProject, "idp_id", testIdpID,
 				"id_token_audience", testAudience) + deployInfoBlock(testReleasePlan),
-			ConfigStateChecks: readSucceeded(emulatorCheck(allOf(
+			ConfigStateChecks: readSucceeded(allOf(
 				readsAccepted(srv, "token"),
-				exchanges(srv, "actions", "", 1),
-				exchanges(srv, "servicestage", idTokenPath, 1),
+				exchangedOnce(srv, "actions", ""),
+				exchangedOnce(srv, "servicestage", idTokenPath),
 				onlyAt(srv, "actions", testActionsRequestToken),
-			))),
+			)),
 		}},
 	})
 }

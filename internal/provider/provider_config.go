@@ -237,11 +237,12 @@ func (p *servicestageProvider) Configure(ctx context.Context, req provider.Confi
 				"path can read and change the provider's requests, credentials included. Use cacert_file for private CAs instead.")
 	}
 
-	data, diags := newProviderData(ctx, s, p.timing, userAgent(p.version, req.TerraformVersion))
+	data, diags := newProviderData(s, p.timing, userAgent(p.version, req.TerraformVersion))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx = maskSecrets(ctx, data.secrets)
 	tflog.Info(ctx, "configured ServiceStage provider", map[string]any{
 		"endpoint":    data.endpoint,
 		"auth_method": data.authDescription,

@@ -56,7 +56,7 @@ type providerData struct {
 
 // newProviderData chooses the way of authenticating and builds the shared
 // transport, credentials and client.
-func newProviderData(ctx context.Context, s settings, t timing, ua string) (*providerData, diag.Diagnostics) {
+func newProviderData(s settings, t timing, ua string) (*providerData, diag.Diagnostics) {
 	choice, problems := auth.Choose(s.credentials)
 	diags := problemDiagnostics(problems)
 	if diags.HasError() {
@@ -72,7 +72,6 @@ func newProviderData(ctx context.Context, s settings, t timing, ua string) (*pro
 			return nil, diags
 		}
 	}
-	ctx = maskSecrets(ctx, choice.Secrets())
 	data := &providerData{projectID: s.projectID, authMethod: choice.Way, authDescription: choice.String(),
 		secrets: choice.Secrets(), timing: t}
 

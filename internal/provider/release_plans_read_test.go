@@ -23,7 +23,7 @@ func readWithoutTerraform(t *testing.T, newDataSource func() datasource.DataSour
 	t.Helper()
 	// With a logger, as Terraform gives one: reads log, and masking applies.
 	ctx := tflogtest.RootLogger(context.Background(), io.Discard)
-	data, diags := newProviderData(ctx, settings{endpoint: url, credentials: given(auth.SettingToken, testToken), projectID: testProject}, testTiming, "test")
+	data, diags := newProviderData(settings{endpoint: url, credentials: given(auth.SettingToken, testToken), projectID: testProject}, testTiming, "test")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

@@ -51,11 +51,10 @@ func idToken(srv *emulator.Server) string {
 	return srv.MintIDToken(testIssuer, testAudience, testIDTokenSubject, time.Hour)
 }
 
-// oidcProvider is the provider block of the OpenID Connect way, with extra
-// attribute/value pairs.
-func oidcProvider(url, jwt string, extra ...string) string {
-	return providerBlock(append([]string{"endpoint", url, "auth_url", url + "/v3", "project_id", testProject,
-		"idp_id", testIdpID, "id_token", jwt}, extra...)...)
+// oidcProvider is the provider block of the OpenID Connect way.
+func oidcProvider(url, jwt string) string {
+	return providerBlock("endpoint", url, "auth_url", url+"/v3", "project_id", testProject,
+		"idp_id", testIdpID, "id_token", jwt)
 }
 
 // assumeRole adds the test agency's assume_role block to a provider block.
@@ -67,12 +66,11 @@ func assumeRole(block string, extra ...string) string {
 
 // startMetadata starts the emulator's ECS metadata service and points the
 // provider at it; the test must not be parallel.
-func startMetadata(t *testing.T, srv *emulator.Server, m emulator.Metadata) *httptest.Server {
+func startMetadata(t *testing.T, srv *emulator.Server, m emulator.Metadata) {
 	t.Helper()
 	ms := srv.StartMetadata(m)
 	t.Cleanup(ms.Close)
 	t.Setenv("HW_METADATA_ENDPOINT", ms.URL)
-	return ms
 }
 
 // requestsTo lists what one listener of the emulator saw at path ("" for any).
@@ -86,8 +84,9 @@ func requestsTo(srv *emulator.Server, listener, path string) []emulator.Request 
 	return out
 }
 
-// exchanges checks that the emulator saw n successful requests at path.
-func exchanges(srv *emulator.Server, listener, path string, n int) emulatorCheck {
+// exchangedOnce checks that the emulator saw exactly one successful request
+// at path: one exchange serves every read.
+func exchangedOnce(srv *emulator.Server, listener, path string) emulatorCheck {
 	return func() error {
 		var ok int
 		for _, r := range requestsTo(srv, listener, path) {
@@ -95,8 +94,8 @@ func exchanges(srv *emulator.Server, listener, path string, n int) emulatorCheck
 				ok++
 			}
 		}
-		if ok != n {
-			return fmt.Errorf("%d successful requests to %s %s, want %d", ok, listener, path, n)
+		if ok != 1 {
+			return fmt.Errorf("%d successful requests to %s %s, want 1", ok, listener, path)
 		}
 		return nil
 	}
