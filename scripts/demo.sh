@@ -98,4 +98,9 @@ cat <<EOT
     HW_SECRET_KEY to see the error;
   - your own configuration: every data source, with examples, is in docs/ (start at docs/index.md).
   For a local build of your own, see "Use a local build" in README.md.
+
+==> Instead of dev_overrides, as a pipeline would: terraform init from a provider mirror
+  make mirror          # the release zips in dist/mirror; prints the CLI config to use
+  # then, with that config and version = "<the version it built>" in required_providers:
+  $tf -chdir=.demo/config init   # installs from the mirror, writes .terraform.lock.hcl
 EOT

@@ -3,7 +3,8 @@ terraform {
 
   required_providers {
     servicestage = {
-      source = "f6c119bb/servicestage"
+      source  = "f6c119bb/servicestage"
+      version = "~> 0.1" # 0.1.0 or a later 0.x release
     }
   }
 }
