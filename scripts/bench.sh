@@ -28,6 +28,9 @@ tf="${TF:-$(scripts/tools.sh terraform)}"
 counts=(${COUNTS:-1 100 500})
 runs="${RUNS:-5}"
 work="$(mktemp -d)"
+# The environment may name a CLI config that does not exist; every plan sets its own.
+: >"$work/empty.tfrc"
+export TF_CLI_CONFIG_FILE="$work/empty.tfrc"
 emulator_pid=""
 stop_emulator() {
   if [[ -n "$emulator_pid" ]]; then
