@@ -18,16 +18,14 @@ type AgencyConfig struct {
 	// AgencyName is the agency, in the account DomainName (or DomainID).
 	AgencyName, DomainName, DomainID string
 	Duration                         time.Duration
-	// HTTPClient sends the request authenticated as the caller: with the
-	// credentials of the way chosen beneath the agency.
-	HTTPClient *http.Client
-	Do         SendFunc
-	UserAgent  string
+	// Sender's client sends the request authenticated as the caller: with
+	// the credentials of the way chosen beneath the agency.
+	Sender
 }
 
 // NewAgencySource returns a Source of the agency's temporary AK/SK.
 func NewAgencySource(cfg AgencyConfig) Source {
-	return &agencySource{cfg: cfg, client: newExchangeClient(cfg.HTTPClient, cfg.Do, cfg.UserAgent)}
+	return &agencySource{cfg: cfg, client: cfg.exchangeClient()}
 }
 
 type agencySource struct {

@@ -57,8 +57,7 @@ func (iam *fakeAgencyIAM) authenticatedBy() []string {
 func agencyConfig(iam *fakeAgencyIAM, base Provider, clock *fakeClock) AgencyConfig {
 	return AgencyConfig{
 		AuthURL: iam.URL + "/v3", AgencyName: "servicestage-deployer", DomainName: "owner-account",
-		Duration: 2 * time.Hour, UserAgent: "terraform-provider-servicestage/test",
-		HTTPClient: &http.Client{Transport: &Transport{Credentials: base, Base: iam.Client().Transport, Now: clock.Now}},
+		Duration: 2 * time.Hour, Sender: Sender{UserAgent: "terraform-provider-servicestage/test", HTTPClient: &http.Client{Transport: &Transport{Credentials: base, Base: iam.Client().Transport, Now: clock.Now}}},
 	}
 }
 
@@ -159,7 +158,7 @@ func TestAgencySourceAnswerWithoutCredential(t *testing.T) {
 				_, _ = w.Write([]byte(body))
 			})
 			cfg := AgencyConfig{AuthURL: iam.URL + "/v3", AgencyName: "a", DomainName: "d", Duration: time.Hour,
-				HTTPClient: &http.Client{Transport: &Transport{Credentials: Fixed(Credential{Token: "t"}), Base: iam.Client().Transport}}}
+				Sender: Sender{HTTPClient: &http.Client{Transport: &Transport{Credentials: Fixed(Credential{Token: "t"}), Base: iam.Client().Transport}}}}
 			_, err := NewAgencySource(cfg).Retrieve(t.Context())
 			if err == nil || !strings.Contains(err.Error(), "agency") {
 				t.Errorf("error %v, want one naming the agency's answer", err)

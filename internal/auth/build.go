@@ -25,6 +25,11 @@ type Env struct {
 	Now func() time.Time
 }
 
+// sender sends with hc under the provider's retries and User-Agent.
+func (e Env) sender(hc *http.Client) Sender {
+	return Sender{HTTPClient: hc, Do: e.Do, UserAgent: e.UserAgent}
+}
+
 // Credentials is what a provider instance authenticates with.
 type Credentials struct {
 	Provider
@@ -45,7 +50,7 @@ func (c Choice) Credentials(env Env) Credentials {
 	}
 	return Credentials{Provider: NewCache(NewAgencySource(AgencyConfig{
 		AuthURL: env.AuthURL, AgencyName: c.agency.name, DomainName: c.agency.domainName, DomainID: c.agency.domainID,
-		Duration: c.agency.duration, HTTPClient: env.Authenticated(base), Do: env.Do, UserAgent: env.UserAgent,
+		Duration: c.agency.duration, Sender: env.sender(env.Authenticated(base)),
 	}), env.Now)}
 }
 
@@ -65,16 +70,16 @@ func (c Choice) base(env Env) (Provider, func(context.Context) (string, error)) 
 		return scopedByRegion(NewCache(NewPasswordSource(PasswordConfig{
 			AuthURL: env.AuthURL, UserName: g.get(SettingUserName), Password: g.get(SettingPassword),
 			DomainName: g.get(SettingDomainName), ProjectID: env.ProjectID, Region: env.Region,
-			HTTPClient: env.HTTPClient, Do: env.Do, UserAgent: env.UserAgent, Now: env.Now,
+			Sender: env.sender(env.HTTPClient), Now: env.Now,
 		}), env.Now), env.ProjectID)
 	case WayOIDC:
 		return scopedByRegion(NewCache(NewOIDCSource(OIDCConfig{
 			AuthURL: env.AuthURL, IdpID: g.get(SettingIdpID), ProjectID: env.ProjectID, Region: env.Region,
-			IDToken: c.idToken(env), HTTPClient: env.HTTPClient, Do: env.Do, UserAgent: env.UserAgent, Now: env.Now,
+			IDToken: c.idToken(env), Sender: env.sender(env.HTTPClient), Now: env.Now,
 		}), env.Now), env.ProjectID)
 	default:
 		return NewCache(NewMetadataSource(MetadataConfig{
-			Endpoint: g.get(SettingMetadataEndpoint), HTTPClient: env.MetadataClient, Do: env.Do, UserAgent: env.UserAgent, Now: env.Now,
+			Endpoint: g.get(SettingMetadataEndpoint), Sender: env.sender(env.MetadataClient), Now: env.Now,
 		}), env.Now), nil
 	}
 }
@@ -98,6 +103,6 @@ func (c Choice) idToken(env Env) IDTokenSource {
 	}
 	return GitHubActionsIDToken(GitHubActionsConfig{
 		RequestURL: g.get(SettingActionsURL), RequestToken: g.get(SettingActionsToken), Audience: g.get(SettingIDTokenAudience),
-		HTTPClient: env.HTTPClient, Do: env.Do, UserAgent: env.UserAgent,
+		Sender: env.sender(env.HTTPClient),
 	})
 }

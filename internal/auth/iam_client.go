@@ -29,7 +29,17 @@ type exchangeClient struct {
 	userAgent string
 }
 
-func newExchangeClient(hc *http.Client, do SendFunc, userAgent string) exchangeClient {
+// Sender says how a source sends its requests for credentials: with
+// HTTPClient (http.DefaultClient when nil), repeated by Do while that may
+// help (one attempt when nil), under UserAgent. No redirect is followed.
+type Sender struct {
+	HTTPClient *http.Client
+	Do         SendFunc
+	UserAgent  string
+}
+
+func (s Sender) exchangeClient() exchangeClient {
+	hc, do := s.HTTPClient, s.Do
 	if hc == nil {
 		hc = http.DefaultClient
 	}
@@ -40,7 +50,7 @@ func newExchangeClient(hc *http.Client, do SendFunc, userAgent string) exchangeC
 	if do == nil {
 		do = (*http.Client).Do
 	}
-	return exchangeClient{http: &noRedirects, do: do, userAgent: userAgent}
+	return exchangeClient{http: &noRedirects, do: do, userAgent: s.UserAgent}
 }
 
 // answer is a response read whole.

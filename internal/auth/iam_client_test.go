@@ -14,11 +14,11 @@ import (
 func exchangeSources(t *testing.T, authURL string, client *http.Client, clock *fakeClock) map[string]Source {
 	return map[string]Source{
 		"password": NewPasswordSource(PasswordConfig{AuthURL: authURL, UserName: "alice", Password: testPassword,
-			DomainName: "d", ProjectID: "p", HTTPClient: client, Now: clock.Now}),
+			DomainName: "d", ProjectID: "p", Sender: Sender{HTTPClient: client}, Now: clock.Now}),
 		"ID token": NewOIDCSource(OIDCConfig{AuthURL: authURL, IdpID: testIdpID, ProjectID: "p",
-			IDToken: IDTokenValue(testJWT(t, clock.Now().Add(time.Hour))), HTTPClient: client, Now: clock.Now}),
+			IDToken: IDTokenValue(testJWT(t, clock.Now().Add(time.Hour))), Sender: Sender{HTTPClient: client}, Now: clock.Now}),
 		"agency": NewAgencySource(AgencyConfig{AuthURL: authURL, AgencyName: "a", DomainName: "d", Duration: time.Hour,
-			HTTPClient: &http.Client{Transport: &Transport{Credentials: Fixed(Credential{Token: "base-token"}), Base: client.Transport}}}),
+			Sender: Sender{HTTPClient: &http.Client{Transport: &Transport{Credentials: Fixed(Credential{Token: "base-token"}), Base: client.Transport}}}}),
 	}
 }
 
@@ -114,7 +114,7 @@ func TestIAMExchangeSendsThroughDo(t *testing.T) {
 		return nil, context.DeadlineExceeded
 	}
 	src := NewPasswordSource(PasswordConfig{AuthURL: "http://iam.invalid/v3", UserName: "u", Password: "p", DomainName: "d",
-		ProjectID: "p", Do: do, Now: clock.Now})
+		ProjectID: "p", Sender: Sender{Do: do}, Now: clock.Now})
 	if _, err := src.Retrieve(t.Context()); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("error %v, want Do's", err)
 	}

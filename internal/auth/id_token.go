@@ -64,15 +64,13 @@ type GitHubActionsConfig struct {
 	RequestURL, RequestToken string
 	// Audience is asked for when set (id_token_audience); it must be the
 	// IAM identity provider's client ID.
-	Audience   string
-	HTTPClient *http.Client
-	Do         SendFunc
-	UserAgent  string
+	Audience string
+	Sender
 }
 
 // GitHubActionsIDToken fetches an ID token from the runner for each exchange.
 func GitHubActionsIDToken(cfg GitHubActionsConfig) IDTokenSource {
-	return &actionsIDToken{cfg: cfg, client: newExchangeClient(cfg.HTTPClient, cfg.Do, cfg.UserAgent)}
+	return &actionsIDToken{cfg: cfg, client: cfg.exchangeClient()}
 }
 
 type actionsIDToken struct {

@@ -24,7 +24,7 @@ func fakeActions(t *testing.T, jwt string) *fakeServer {
 
 func actionsConfig(srv *fakeServer, requestURL, audience string) GitHubActionsConfig {
 	return GitHubActionsConfig{RequestURL: requestURL, RequestToken: testActionsRequestToken, Audience: audience,
-		HTTPClient: srv.Client(), UserAgent: "terraform-provider-servicestage/test"}
+		Sender: Sender{HTTPClient: srv.Client(), UserAgent: "terraform-provider-servicestage/test"}}
 }
 
 func TestGitHubActionsIDTokenRequest(t *testing.T) {

@@ -24,14 +24,12 @@ const metadataSessionTTL = 6 * time.Hour
 type MetadataConfig struct {
 	// Endpoint defaults to DefaultMetadataEndpoint.
 	Endpoint string
-	// HTTPClient reaches the service directly: no proxy (it is a
+	// Sender's client reaches the service directly: no proxy (it is a
 	// link-local address), and a connect timeout short enough that a host
-	// without the service is told at once.
-	HTTPClient *http.Client
-	// Do repeats a request once the service has answered; the first
-	// request is sent once, so that no service there costs one timeout.
-	Do        SendFunc
-	UserAgent string
+	// without the service is told at once. Its Do repeats a request once the
+	// service has answered; the first is sent once, so that no service there
+	// costs one timeout.
+	Sender
 	// Now defaults to time.Now.
 	Now func() time.Time
 }
@@ -48,7 +46,7 @@ func NewMetadataSource(cfg MetadataConfig) Source {
 		cfg.Now = time.Now
 	}
 	return &metadataSource{cfg: cfg,
-		probe: newExchangeClient(cfg.HTTPClient, nil, cfg.UserAgent), client: newExchangeClient(cfg.HTTPClient, cfg.Do, cfg.UserAgent)}
+		probe: Sender{HTTPClient: cfg.HTTPClient, UserAgent: cfg.UserAgent}.exchangeClient(), client: cfg.exchangeClient()}
 }
 
 type metadataSource struct {

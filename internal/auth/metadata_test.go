@@ -79,7 +79,7 @@ func (m *fakeMetadata) sequence() []string {
 }
 
 func metadataConfig(m *fakeMetadata, clock *fakeClock) MetadataConfig {
-	return MetadataConfig{Endpoint: m.URL + "/", HTTPClient: m.Client(), UserAgent: "terraform-provider-servicestage/test", Now: clock.Now}
+	return MetadataConfig{Endpoint: m.URL + "/", Sender: Sender{HTTPClient: m.Client(), UserAgent: "terraform-provider-servicestage/test"}, Now: clock.Now}
 }
 
 func assertSequence(t *testing.T, m *fakeMetadata, want ...string) {
@@ -234,7 +234,7 @@ func TestMetadataNothingListeningEndsTheSearchAtOnce(t *testing.T) {
 	client, dials := dialCounter()
 	var repeated atomic.Int64
 	clock := newFakeClock()
-	cache := NewCache(NewMetadataSource(MetadataConfig{Endpoint: endpoint, HTTPClient: client, Do: repeatThrice(&repeated), Now: clock.Now}), clock.Now)
+	cache := NewCache(NewMetadataSource(MetadataConfig{Endpoint: endpoint, Sender: Sender{HTTPClient: client, Do: repeatThrice(&repeated)}, Now: clock.Now}), clock.Now)
 
 	err := mustFail(t, cache)
 	noCreds := asError[*NoCredentialsError](t, err)
@@ -287,7 +287,7 @@ func TestMetadataLaterFailureIsNotNoCredentials(t *testing.T) {
 
 func TestMetadataCancelledFirstContactIsNotNoCredentials(t *testing.T) {
 	client, _ := dialCounter()
-	src := NewMetadataSource(MetadataConfig{Endpoint: closedURL(t), HTTPClient: client})
+	src := NewMetadataSource(MetadataConfig{Endpoint: closedURL(t), Sender: Sender{HTTPClient: client}})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := src.Retrieve(ctx)

@@ -23,10 +23,8 @@ type OIDCConfig struct {
 	ProjectID, Region string
 	IDToken           IDTokenSource
 
-	HTTPClient *http.Client
-	Do         SendFunc
-	UserAgent  string
-	Now        func() time.Time
+	Sender
+	Now func() time.Time
 }
 
 // NewOIDCSource returns a Source that exchanges the ID token for a token,
@@ -35,7 +33,7 @@ func NewOIDCSource(cfg OIDCConfig) Source {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &oidcSource{cfg: cfg, client: newExchangeClient(cfg.HTTPClient, cfg.Do, cfg.UserAgent)}
+	return &oidcSource{cfg: cfg, client: cfg.exchangeClient()}
 }
 
 type oidcSource struct {

@@ -52,7 +52,7 @@ func oidcConfig(iam *fakeServer, clock *fakeClock, idToken IDTokenSource) OIDCCo
 	return OIDCConfig{
 		AuthURL: iam.URL + "/v3", IdpID: testIdpID,
 		ProjectID: "0123456789abcdef0123456789abcdef", Region: "ap-southeast-3",
-		IDToken: idToken, HTTPClient: iam.Client(), UserAgent: "terraform-provider-servicestage/test", Now: clock.Now,
+		IDToken: idToken, Sender: Sender{HTTPClient: iam.Client(), UserAgent: "terraform-provider-servicestage/test"}, Now: clock.Now,
 	}
 }
 

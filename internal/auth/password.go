@@ -29,12 +29,9 @@ type PasswordConfig struct {
 	ProjectID string
 	Region    string
 
-	// HTTPClient defaults to http.DefaultClient. Redirects are refused
-	// whatever its CheckRedirect says: a password must not follow one.
-	HTTPClient *http.Client
-	// Do sends the request with the client; nil means one attempt.
-	Do        SendFunc
-	UserAgent string
+	// Sender refuses redirects whatever its client's CheckRedirect says: a
+	// password must not follow one.
+	Sender
 	// Now defaults to time.Now.
 	Now func() time.Time
 }
@@ -45,7 +42,7 @@ func NewPasswordSource(cfg PasswordConfig) Source {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &passwordSource{cfg: cfg, client: newExchangeClient(cfg.HTTPClient, cfg.Do, cfg.UserAgent)}
+	return &passwordSource{cfg: cfg, client: cfg.exchangeClient()}
 }
 
 type passwordSource struct {

@@ -82,8 +82,7 @@ func passwordConfig(iam *fakeIAM, clock *fakeClock) PasswordConfig {
 		DomainName: "example-domain",
 		ProjectID:  "0123456789abcdef0123456789abcdef",
 		Region:     "ap-southeast-3",
-		HTTPClient: iam.Client(),
-		UserAgent:  "terraform-provider-servicestage/test",
+		Sender:     Sender{HTTPClient: iam.Client(), UserAgent: "terraform-provider-servicestage/test"},
 		Now:        clock.Now,
 	}
 }

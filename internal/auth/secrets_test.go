@@ -146,26 +146,26 @@ func (r *leakRun) iamClient(base Provider) *http.Client {
 
 func (r *leakRun) password() Source {
 	return NewPasswordSource(PasswordConfig{AuthURL: r.world.URL + "/v3", UserName: "alice", Password: leakPassword,
-		DomainName: "example", ProjectID: "p", HTTPClient: r.world.Client(), Now: r.clock.Now})
+		DomainName: "example", ProjectID: "p", Sender: Sender{HTTPClient: r.world.Client()}, Now: r.clock.Now})
 }
 
 func (r *leakRun) oidc(idToken IDTokenSource) Source {
 	return NewOIDCSource(OIDCConfig{AuthURL: r.world.URL + "/v3", IdpID: testIdpID, ProjectID: "p", IDToken: idToken,
-		HTTPClient: r.world.Client(), Now: r.clock.Now})
+		Sender: Sender{HTTPClient: r.world.Client()}, Now: r.clock.Now})
 }
 
 func (r *leakRun) actions() IDTokenSource {
 	return GitHubActionsIDToken(GitHubActionsConfig{RequestURL: r.world.URL + "/actions/token?api-version=2.0",
-		RequestToken: leakActionsToken, Audience: testAudience, HTTPClient: r.world.Client()})
+		RequestToken: leakActionsToken, Audience: testAudience, Sender: Sender{HTTPClient: r.world.Client()}})
 }
 
 func (r *leakRun) agency(base Provider) Source {
 	return NewAgencySource(AgencyConfig{AuthURL: r.world.URL + "/v3", AgencyName: "deployer", DomainName: "owner",
-		Duration: time.Hour, HTTPClient: r.iamClient(base)})
+		Duration: time.Hour, Sender: Sender{HTTPClient: r.iamClient(base)}})
 }
 
 func (r *leakRun) metadata() Source {
-	return NewMetadataSource(MetadataConfig{Endpoint: r.world.URL, HTTPClient: r.world.Client(), Now: r.clock.Now})
+	return NewMetadataSource(MetadataConfig{Endpoint: r.world.URL, Sender: Sender{HTTPClient: r.world.Client()}, Now: r.clock.Now})
 }
 
 // life runs a source the way a provider does: a first read, reads on
