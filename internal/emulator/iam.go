@@ -109,19 +109,26 @@ func (s *Server) serveIAMTokens(w http.ResponseWriter, r *http.Request) {
 		writeIAMError(w, http.StatusBadRequest, "1000", "The project in the scope does not exist")
 		return
 	}
-	token := "MII" + newRequestID() + newRequestID()
-	expires := s.Now().Add(s.tokenLifetime()).UTC()
-	s.AddToken(token, project, expires)
 	s.tokensIssued.Add(1)
+	s.issueToken(w, project, "password", map[string]any{"name": u.Name, "domain": map[string]any{"name": u.Domain.Name}})
+}
+
+// issueToken answers 201 with a new token scoped to project, as IAM does for
+// every way of obtaining one; method and user say how it was obtained.
+func (s *Server) issueToken(w http.ResponseWriter, project, method string, user map[string]any) {
+	token := "MII" + newRequestID() + newRequestID()
+	now := s.Now().UTC()
+	expires := now.Add(s.tokenLifetime())
+	s.AddToken(token, project, expires)
 
 	w.Header().Set("X-Subject-Token", token)
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"token": map[string]any{
-			"methods":    []string{"password"},
+			"methods":    []string{method},
 			"expires_at": expires.Format(iamTimeLayout),
-			"issued_at":  s.Now().UTC().Format(iamTimeLayout),
+			"issued_at":  now.Format(iamTimeLayout),
 			"project":    map[string]any{"id": project},
-			"user":       map[string]any{"name": u.Name, "domain": map[string]any{"name": u.Domain.Name}},
+			"user":       user,
 		},
 	})
 }

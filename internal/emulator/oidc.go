@@ -89,20 +89,7 @@ func (s *Server) serveIDTokenAuth(w http.ResponseWriter, r *http.Request) {
 		writeIAMError(w, http.StatusUnauthorized, iamUnauthenticated, failure)
 		return
 	}
-	token := "MII" + newRequestID() + newRequestID()
-	expires := now.Add(s.tokenLifetime()).UTC()
-	s.AddToken(token, project, expires)
 	s.idTokenExchanges.Add(1)
-
-	w.Header().Set("X-Subject-Token", token)
-	writeJSON(w, http.StatusCreated, map[string]any{
-		"token": map[string]any{
-			"methods":    []string{"mapped"},
-			"expires_at": expires.Format(iamTimeLayout),
-			"issued_at":  now.UTC().Format(iamTimeLayout),
-			"project":    map[string]any{"id": project},
-			"user": map[string]any{"name": claims.Sub, "OS-FEDERATION": map[string]any{
-				"identity_provider": map[string]any{"id": idp.ID}, "protocol": map[string]any{"id": "oidc"}}},
-		},
-	})
+	s.issueToken(w, project, "mapped", map[string]any{"name": claims.Sub, "OS-FEDERATION": map[string]any{
+		"identity_provider": map[string]any{"id": idp.ID}, "protocol": map[string]any{"id": "oidc"}}})
 }
