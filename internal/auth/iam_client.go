@@ -123,7 +123,7 @@ func noAnswerError(r request, host string, err error) error {
 	var b strings.Builder
 	network := "network and proxy settings"
 	if r.direct {
-		network = "that this machine is an ECS"
+		network = "and that this machine is an ECS"
 	}
 	fmt.Fprintf(&b, "%s: no answer from %s; %s, %s", r.what, host, r.check, network)
 	if r.unrefused != "" {
