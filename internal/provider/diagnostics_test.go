@@ -163,6 +163,14 @@ func TestReadErrorDiagnostic(t *testing.T) {
 			detail: []string{`servicestage::getReleasePlan permission in project "` + testProject + `"`, "scoped to one project"},
 		},
 		{
+			name: "not found or forbidden", summary: "Not found in ServiceStage, or permission denied",
+			err: apiError(http.StatusForbidden, "SVCSTG.00100403"),
+			detail: []string{"SVCSTG.00100403", "which it gives both for a release task that does not exist and for credentials without the permission",
+				`Either: Release task "` + testReleasePlan + `" in project "` + testProject + `" was not found`,
+				`or the credentials lack the IAM action servicestage::getReleasePlan in project "` + testProject + `"`},
+			never: []string{"Permission denied"},
+		},
+		{
 			name: "throttled", summary: "Throttled by the API gateway",
 			err:    apiError(http.StatusTooManyRequests, "APIGW.0308"),
 			detail: []string{"Set max_requests_per_second"},

@@ -306,6 +306,19 @@ func TestReleasePlanExecute_permissionDenied(t *testing.T) {
 		"needs the servicestage::createReleasePlan permission in project")
 }
 
+// ServiceStage's 403 that means "not there, or not allowed" names the
+// execute request's own permission, not the read's.
+func TestReleasePlanExecute_notFoundOrForbidden(t *testing.T) {
+	srv, url := executeEmulator(t)
+	srv.ScriptExecute(testProject, testReleasePlan, emulator.Execute{Answer: emulator.Step{Status: http.StatusForbidden,
+		Body: []byte(`{"error_code":"SVCSTG.00100403","error_msg":"Forbidden","request_id":"r-403"}`)}})
+	r := invokeExecute(t, url, nil)
+	wantExecutes(t, srv, 1)
+	wantInOrder(t, "failure", r.failure(), "Not found in ServiceStage, or permission denied", "HTTP 403", "SVCSTG.00100403",
+		"both for a release task that does not exist and for credentials without the permission",
+		"lack the IAM action servicestage::createReleasePlan in project")
+}
+
 // An unknown task fails at the first read: nothing is sent.
 func TestReleasePlanExecute_notFound(t *testing.T) {
 	srv, url := newEmulator(t)
