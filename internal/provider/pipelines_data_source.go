@@ -14,10 +14,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // pipelineSummaryObject is one element of pipelines.
-var pipelineSummaryObject = newAPIObject[servicestage.PipelineSummary]()
+var pipelineSummaryObject = typedstate.ObjectOf[servicestage.PipelineSummary]()
 
 // pipelines is the data source's definition, built once: each RPC gets a copy.
 var pipelines = dataSource{
@@ -36,7 +37,7 @@ var pipelines = dataSource{
 			MarkdownDescription: "Only tasks with exactly this status word: one of `" +
 				strings.Join(servicestage.PipelineStatusWords(), "`, `") + "`.",
 		}), map[string]schema.Attribute{
-			"pipelines": pipelineSummaryObject.listAttribute(
+			"pipelines": pipelineSummaryObject.ListAttribute(
 				"The matching new-edition release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
 			"ids": computedStrings("The IDs of the matching release tasks, in the same order as `pipelines`: `ids[0]` is the newest."),
 		}),
@@ -63,7 +64,7 @@ func pipelineKey(p *servicestage.PipelineSummary) listedTask {
 }
 
 // pipelineObject is the details and the status as attributes.
-var pipelineObject = newAPIObject[servicestage.Pipeline]()
+var pipelineObject = typedstate.ObjectOf[servicestage.Pipeline]()
 
 // pipeline is the data source's definition, built once: each RPC gets a copy.
 var pipeline = dataSource{
@@ -76,7 +77,7 @@ var pipeline = dataSource{
 			"(`GET /v3/{project_id}/pipeline/pipelines/{pipeline_id}`) with its status from the project's list " +
 			"(`GET /v3/{project_id}/pipeline/pipelines`), since the details carry none. With `wait_for_completion`, " +
 			"the read waits until no run is in progress. Old-edition tasks are read by `servicestage_release_plan`.",
-		Attributes: attributes(pipelineObject.attributes(), map[string]schema.Attribute{
+		Attributes: attributes(pipelineObject.Attributes(), map[string]schema.Attribute{
 			"pipeline_id": schema.StringAttribute{
 				Required:            true,
 				Validators:          []validator.String{pathSegment()},
@@ -109,7 +110,7 @@ func newPipelineDataSource() datasource.DataSource { return pipeline.instance() 
 // readPipeline reads the details once and, side by side with them, the
 // status from the list: once, or until no run is in progress.
 func readPipeline(r *reading, diags *diag.Diagnostics) error {
-	pipelineID := r.state.string("pipeline_id")
+	pipelineID := r.state.String("pipeline_id")
 	ctx := tflog.SetField(r.ctx, "pipeline_id", pipelineID)
 	fetch := listedPipeline(r.client, r.projectID, pipelineID)
 	type answer struct {
@@ -131,7 +132,7 @@ func readPipeline(r *reading, diags *diag.Diagnostics) error {
 	}
 	a := <-first
 	status, err := a.status, a.err
-	wait := r.state.bool("wait_for_completion")
+	wait := r.state.Bool("wait_for_completion")
 	if wait {
 		// The first poll is the answer already there.
 		polled := false
@@ -153,12 +154,12 @@ func readPipeline(r *reading, diags *diag.Diagnostics) error {
 				"read again later.", pipelineID, r.projectID))
 	}
 	details.Merge(status)
-	r.state.setBool("wait_for_completion", wait)
+	r.state.SetBool("wait_for_completion", wait)
 	if err := setAPI(r.state, pipelineObject, details, "new-edition release task"); err != nil {
 		return err
 	}
-	r.state.setBool("completed", details.Completed())
-	r.state.setBool("succeeded", details.Succeeded())
+	r.state.SetBool("completed", details.Completed())
+	r.state.SetBool("succeeded", details.Succeeded())
 	return nil
 }
 

@@ -5,7 +5,6 @@ package provider
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -15,9 +14,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
-var _ provider.ProviderWithActions = (*servicestageProvider)(nil)
+var (
+	_ provider.ProviderWithActions = (*servicestageProvider)(nil)
+	_ typedstate.Provider          = (*servicestageProvider)(nil)
+)
 
 // servicestageProvider is one provider instance; Terraform makes one per
 // provider block (alias) in a configuration.
@@ -25,8 +30,19 @@ type servicestageProvider struct {
 	version string
 	timing  timing
 	// configured is what the last Configure handed the data sources, for
-	// the served provider's own ReadDataSource (fastRead).
-	configured atomic.Pointer[configureOutcome]
+	// the served provider's own ReadDataSource.
+	configured typedstate.Configured
+}
+
+// Configured is the record of the last Configure that the served provider
+// reads its data sources' configuration from.
+func (p *servicestageProvider) Configured() *typedstate.Configured { return &p.configured }
+
+// NewProtocol6Server serves the provider through typedstate.NewProtocol6,
+// which answers data source reads without the framework's per-value passes
+// and lets go of each RPC's context when the RPC returns.
+func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
+	return typedstate.NewProtocol6(New(version))
 }
 
 // New returns the provider factory for providerserver.

@@ -220,7 +220,7 @@ func userAgent(providerVersion, terraformVersion string) string {
 // Configure resolves the settings and builds the one API client that every
 // data source of this provider instance shares.
 func (p *servicestageProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	defer p.recordConfigured(resp)
+	defer p.configured.Record(resp)
 	var m providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // timing holds the waits the provider uses, and its clock, so tests can
@@ -158,8 +159,8 @@ func configuredData(given any, diags *diag.Diagnostics) *providerData {
 // configuration's values and checks that the provider is configured and
 // can make requests. ok is false when diags says why not; what names the
 // caller ("read", "action") for a provider bug.
-func begin(ctx context.Context, config tftypes.Value, data *providerData, what string, diags *diag.Diagnostics) (context.Context, stateValues, bool) {
-	values, err := configValues(config)
+func begin(ctx context.Context, config tftypes.Value, data *providerData, what string, diags *diag.Diagnostics) (context.Context, typedstate.Values, bool) {
+	values, err := typedstate.ConfigValues(config)
 	if err != nil {
 		diags.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
 		return ctx, nil, false

@@ -6,10 +6,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // releasePlanObject is the API's answer as attributes: id, name, status, components and the rest.
-var releasePlanObject = newAPIObject[servicestage.ReleasePlan]()
+var releasePlanObject = typedstate.ObjectOf[servicestage.ReleasePlan]()
 
 // releasePlan is the data source's definition, built once: each RPC gets a copy.
 var releasePlan = dataSource{
@@ -22,7 +23,7 @@ var releasePlan = dataSource{
 			"(`GET /v3/{project_id}/cas/release-plans/{release_plan_id}`): its name, status, times and the " +
 			"components it releases. Gate a pipeline on `status`; for each component's job, read " +
 			"`servicestage_release_plan_deploy_info`.",
-		Attributes: attributes(releaseTaskArguments(), releasePlanObject.attributes(),
+		Attributes: attributes(releaseTaskArguments(), releasePlanObject.Attributes(),
 			map[string]schema.Attribute{"timeouts": readOnceTimeouts}),
 	},
 }
@@ -31,7 +32,7 @@ func newReleasePlanDataSource() datasource.DataSource { return releasePlan.insta
 
 // readReleasePlan reads one release task.
 func readReleasePlan(r *reading, _ *diag.Diagnostics) error {
-	plan, err := r.client.GetReleasePlan(r.ctx, r.projectID, r.state.string("release_plan_id"))
+	plan, err := r.client.GetReleasePlan(r.ctx, r.projectID, r.state.String("release_plan_id"))
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // releasePlans is the data source's definition, built once: each RPC gets a copy.
@@ -32,7 +33,7 @@ var releasePlans = dataSource{
 			MarkdownDescription: "Only tasks with exactly this status, case included, e.g. `SUCCESS` or `FAILED`; " +
 				"a value that differs from a known status only in case gets a warning. Not empty: omit it to list every task.",
 		}), map[string]schema.Attribute{
-			"release_plans": releasePlanSummaryObject.listAttribute(
+			"release_plans": releasePlanSummaryObject.ListAttribute(
 				"The matching release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
 			"ids": computedStrings("The IDs of the matching release tasks, in the same order as `release_plans`: `ids[0]` is the newest."),
 		}),
@@ -67,7 +68,7 @@ func listArguments(status schema.StringAttribute) map[string]schema.Attribute {
 func newReleasePlansDataSource() datasource.DataSource { return releasePlans.instance() }
 
 // releasePlanSummaryObject is one element of release_plans.
-var releasePlanSummaryObject = newAPIObject[servicestage.ReleasePlanSummary]()
+var releasePlanSummaryObject = typedstate.ObjectOf[servicestage.ReleasePlanSummary]()
 
 // readReleasePlans lists the project's release tasks and keeps the matches.
 func readReleasePlans(r *reading, diags *diag.Diagnostics) error {
@@ -130,12 +131,12 @@ type listFilter struct {
 // when diags says why not.
 func listFilterOf(r *reading, diags *diag.Diagnostics) (listFilter, bool) {
 	// The validator has checked name_regex; "" matches every name.
-	nameRegex, err := regexp.Compile(r.state.string("name_regex"))
+	nameRegex, err := regexp.Compile(r.state.String("name_regex"))
 	if err != nil {
 		diags.AddAttributeError(path.Root("name_regex"), "Invalid regular expression", err.Error())
 		return listFilter{}, false
 	}
-	return listFilter{name: r.state.string("name"), status: r.state.string("status"), nameRegex: nameRegex}, true
+	return listFilter{name: r.state.String("name"), status: r.state.String("status"), nameRegex: nameRegex}, true
 }
 
 // listedTask is what the filters and the order look at in one listed task.
@@ -147,19 +148,19 @@ type listedTask struct {
 // setTaskList stores, as attribute attr and as ids, the tasks that pass
 // every filter, in the order of matchingTasks. A null task in the answer is
 // an error naming it, not a crash.
-func setTaskList[T any](r *reading, f listFilter, tasks []*T, o *apiObject, attr string, key func(*T) listedTask) error {
+func setTaskList[T any](r *reading, f listFilter, tasks []*T, o *typedstate.Object, attr string, key func(*T) listedTask) error {
 	response := strings.ReplaceAll(attr, "_", " ") + " list"
 	if i := slices.Index(tasks, nil); i >= 0 {
 		return unexpectedNull(response, fmt.Errorf("the answer has null at %s[%d], where an object is expected", attr, i))
 	}
 	sorted, ids := matchingTasks(f, tasks, key)
-	list, err := listOf(o, attr, sorted)
+	list, err := typedstate.ListOf(o, attr, sorted)
 	if err != nil {
 		return unexpectedNull(response, err)
 	}
-	r.state.setString("id", r.projectID)
+	r.state.SetString("id", r.projectID)
 	r.state[attr] = list
-	r.state.setStrings("ids", ids)
+	r.state.SetStrings("ids", ids)
 	return nil
 }
 
