@@ -1,6 +1,7 @@
-// Package provider is everything Terraform-facing: the provider schema and
-// configuration, the data sources, and their acceptance tests. HTTP and
-// authentication details live in internal/servicestage and internal/auth.
+// Package provider is what Terraform users see: the provider block and its
+// settings, the data sources and actions, their diagnostics and waits. HTTP
+// and authentication live in internal/servicestage and internal/auth; turning
+// Go values into schemas and states, in internal/typedstate.
 package provider
 
 import (
