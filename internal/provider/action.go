@@ -29,7 +29,7 @@ type providerAction struct {
 	// ID, worded as the data sources word what they read.
 	starts subjectKind
 	// readPermission is the IAM action the invoke's reads need; the start
-	// request names its own with needs.
+	// request names its own with needsPermission.
 	readPermission string
 	// invoke does the work. An error it returns becomes the diagnostic.
 	invoke func(inv *invocation) error
@@ -142,8 +142,8 @@ type permissionError struct {
 func (e *permissionError) Error() string { return e.err.Error() }
 func (e *permissionError) Unwrap() error { return e.err }
 
-// needs marks err as the error of a request that needs permission.
-func needs(permission string, err error) error {
+// needsPermission marks err as the error of a request that needs permission.
+func needsPermission(permission string, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -63,7 +63,7 @@ func TestAPIObjectValues(t *testing.T) {
 	if diags := state.GetAttribute(ctx, path.Root("components"), &components); diags.HasError() {
 		t.Fatal(diags)
 	}
-	componentType := deployInfo.schema.Attributes["components"].GetType().(types.ListType).ElemType.(types.ObjectType).AttrTypes
+	componentType := deployInfoDataSource.schema.Attributes["components"].GetType().(types.ListType).ElemType.(types.ObjectType).AttrTypes
 	want := types.ListValueMust(types.ObjectType{AttrTypes: componentType}, []attr.Value{
 		types.ObjectValueMust(componentType, map[string]attr.Value{
 			"id": types.StringValue("c1"), "name": types.StringValue("api"), "version": types.StringValue("1.0"),

@@ -32,7 +32,7 @@ type dataSource struct {
 	permission string
 	// readInto reads from the API into r.state. It adds to diags what is
 	// not an API error (warnings, say) and returns the API error, if any.
-	readInto func(r *reading, diags *diag.Diagnostics) error
+	readInto func(r *readCall, diags *diag.Diagnostics) error
 	data     *providerData
 }
 
@@ -84,10 +84,10 @@ func (d *dataSource) ReadState(ctx context.Context, config tftypes.Value) (state
 	return state, diags
 }
 
-// reading is a read under way: its configuration, the project it reads from
+// readCall is a read under way: its configuration, the project it reads from
 // (stored back as project_id), a context bounded by timeouts.read, and the
 // provider's client.
-type reading struct {
+type readCall struct {
 	ctx       context.Context
 	state     typedstate.Values
 	projectID string
@@ -97,7 +97,7 @@ type reading struct {
 
 // startRead does what every read does first; ok is false when diags says
 // why the read cannot go on. The caller must call cancel.
-func (d *dataSource) startRead(ctx context.Context, config tftypes.Value, diags *diag.Diagnostics) (r *reading, cancel context.CancelFunc, ok bool) {
+func (d *dataSource) startRead(ctx context.Context, config tftypes.Value, diags *diag.Diagnostics) (r *readCall, cancel context.CancelFunc, ok bool) {
 	cancel = func() {}
 	ctx, state, ok := begin(ctx, config, d.data, "read", diags)
 	if !ok {
@@ -121,7 +121,7 @@ func (d *dataSource) startRead(ctx context.Context, config tftypes.Value, diags 
 		return r, cancel, false
 	}
 	state.SetString("project_id", projectID)
-	return &reading{ctx: tflog.SetField(ctx, "project_id", projectID), state: state, projectID: projectID,
+	return &readCall{ctx: tflog.SetField(ctx, "project_id", projectID), state: state, projectID: projectID,
 		client: d.data.client, timing: d.data.timing}, cancel, true
 }
 

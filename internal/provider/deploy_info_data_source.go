@@ -12,8 +12,8 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
-// deployInfo is the data source's definition, built once: each RPC gets a copy.
-var deployInfo = dataSource{
+// deployInfoDataSource is the data source's definition, built once: each RPC gets a copy.
+var deployInfoDataSource = dataSource{
 	typeNameSuffix: "_release_plan_deploy_info",
 	reads:          oneReleaseTask,
 	permission:     "servicestage::getReleasePlan",
@@ -47,13 +47,13 @@ var deployInfo = dataSource{
 	},
 }
 
-func newDeployInfoDataSource() datasource.DataSource { return deployInfo.instance() }
+func newDeployInfoDataSource() datasource.DataSource { return deployInfoDataSource.instance() }
 
 // deployInfoObject is the API's answer as attributes: id and components.
 var deployInfoObject = typedstate.ObjectOf[servicestage.DeployInfo]()
 
 // readDeployInfo reads the deploy info once, or until it completes.
-func readDeployInfo(r *reading, _ *diag.Diagnostics) error {
+func readDeployInfo(r *readCall, _ *diag.Diagnostics) error {
 	releasePlanID := r.state.String("release_plan_id")
 	ctx := tflog.SetField(r.ctx, "release_plan_id", releasePlanID)
 	fetch := func(ctx context.Context) (*servicestage.DeployInfo, error) {

@@ -34,7 +34,7 @@ var testListSubject = (&dataSource{reads: releaseTaskList, permission: "services
 // causes its read can have.
 func TestNotFoundIsOneHeadlineInEveryDataSource(t *testing.T) {
 	for _, notFound := range []error{apiError(http.StatusNotFound, "SVCSTG.00100404"), apiError(http.StatusUnauthorized, "SVCSTG.00100401")} {
-		for _, ds := range []dataSource{deployInfo, releasePlan, releasePlans} {
+		for _, ds := range []dataSource{deployInfoDataSource, releasePlanDataSource, releasePlansDataSource} {
 			ds.data = &providerData{endpoint: testEndpoint, authMethod: auth.WayAccessKey}
 			d := readErrorDiagnostic(notFound, ds.subject(typedstate.Values{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject))
 			if d.Summary() != "Not found in ServiceStage" {
@@ -57,9 +57,9 @@ func TestSubjectKindWording(t *testing.T) {
 		ds                 dataSource
 		reading, noProject string
 	}{
-		{deployInfo, "reading release task", "No project to read the release task from"},
-		{releasePlan, "reading release task", "No project to read the release task from"},
-		{releasePlans, "listing release tasks", "No project to list release tasks from"},
+		{deployInfoDataSource, "reading release task", "No project to read the release task from"},
+		{releasePlanDataSource, "reading release task", "No project to read the release task from"},
+		{releasePlansDataSource, "listing release tasks", "No project to list release tasks from"},
 	} {
 		if got := tc.ds.reads.reading(); got != tc.reading {
 			t.Errorf("%s: reading() = %q, want %q", tc.ds.typeNameSuffix, got, tc.reading)

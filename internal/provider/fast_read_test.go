@@ -179,7 +179,7 @@ func (w fixedRequestID) WriteHeader(status int) {
 func TestFastReadIsTheFrameworkRead(t *testing.T) {
 	url := fastReadEmulator(t)
 	ctx := context.Background()
-	p := New("test")()
+	p := providerFactory("test")()
 	for _, typeName := range dataSourceTypeNames(t, p) {
 		shapes := fastReadFixtures[typeName]
 		if len(shapes) == 0 {
@@ -188,7 +188,7 @@ func TestFastReadIsTheFrameworkRead(t *testing.T) {
 		for _, shape := range shapes {
 			t.Run(typeName+"/"+shape.name, func(t *testing.T) {
 				providerConfig := providerConfigs[cmp.Or(shape.provider, "project")]
-				framework := providerserver.NewProtocol6(New("test")())()
+				framework := providerserver.NewProtocol6(providerFactory("test")())()
 				served := NewProtocol6Server("test")().(typedstate.Server)
 				for _, s := range []tfprotov6.ProviderServer{framework, served} {
 					configureProvider(t, s, url, providerConfig)
@@ -249,7 +249,7 @@ func TestServedProviderForwardsActions(t *testing.T) {
 	if _, ok := server.(tfprotov6.StateStoreServer); !ok {
 		t.Error("the served provider does not implement tfprotov6.StateStoreServer")
 	}
-	framework := providerserver.NewProtocol6(New("test")())().(withActions)
+	framework := providerserver.NewProtocol6(providerFactory("test")())().(withActions)
 	ctx := context.Background()
 	// The framework's answer for an action the provider does not have: the
 	// served provider must give the same one, not an unimplemented error.

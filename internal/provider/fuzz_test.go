@@ -58,7 +58,7 @@ func FuzzStateBuilder(f *testing.F) {
 			}
 		}
 		if info, err := servicestage.DecodeDeployInfo(body); err == nil {
-			build(&deployInfo, func(s typedstate.Values) error {
+			build(&deployInfoDataSource, func(s typedstate.Values) error {
 				if err := setAPI(s, deployInfoObject, info, "deploy-info"); err != nil {
 					return err
 				}
@@ -67,22 +67,22 @@ func FuzzStateBuilder(f *testing.F) {
 			})
 		}
 		if plan, err := servicestage.DecodeReleasePlan(body); err == nil {
-			build(&releasePlan, func(s typedstate.Values) error { return setAPI(s, releasePlanObject, plan, "release task") })
+			build(&releasePlanDataSource, func(s typedstate.Values) error { return setAPI(s, releasePlanObject, plan, "release task") })
 		}
 		if list, err := servicestage.DecodeReleasePlanList(body); err == nil {
-			build(&releasePlans, func(s typedstate.Values) error {
-				return setTaskList(&reading{state: s}, listFilter{nameRegex: every}, list.ReleasePlans,
+			build(&releasePlansDataSource, func(s typedstate.Values) error {
+				return setTaskList(&readCall{state: s}, listFilter{nameRegex: every}, list.ReleasePlans,
 					releasePlanSummaryObject, "release_plans", releasePlanKey)
 			})
 		}
 		if list, err := servicestage.DecodePipelineList(body); err == nil {
-			build(&pipelines, func(s typedstate.Values) error {
-				return setTaskList(&reading{state: s}, listFilter{nameRegex: every}, list.Pipelines,
+			build(&pipelinesDataSource, func(s typedstate.Values) error {
+				return setTaskList(&readCall{state: s}, listFilter{nameRegex: every}, list.Pipelines,
 					pipelineSummaryObject, "pipelines", pipelineKey)
 			})
 		}
 		if details, err := servicestage.DecodePipeline(body); err == nil {
-			build(&pipeline, func(s typedstate.Values) error {
+			build(&pipelineDataSource, func(s typedstate.Values) error {
 				return setAPI(s, pipelineObject, details, "new-edition release task")
 			})
 		}

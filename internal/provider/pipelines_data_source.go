@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -20,8 +19,8 @@ import (
 // pipelineSummaryObject is one element of pipelines.
 var pipelineSummaryObject = typedstate.ObjectOf[servicestage.PipelineSummary]()
 
-// pipelines is the data source's definition, built once: each RPC gets a copy.
-var pipelines = dataSource{
+// pipelinesDataSource is the data source's definition, built once: each RPC gets a copy.
+var pipelinesDataSource = dataSource{
 	typeNameSuffix: "_pipelines",
 	reads:          pipelineList,
 	permission:     "servicestage:pipeline:list",
@@ -44,10 +43,10 @@ var pipelines = dataSource{
 	},
 }
 
-func newPipelinesDataSource() datasource.DataSource { return pipelines.instance() }
+func newPipelinesDataSource() datasource.DataSource { return pipelinesDataSource.instance() }
 
 // readPipelines lists the project's new-edition release tasks and keeps the matches.
-func readPipelines(r *reading, diags *diag.Diagnostics) error {
+func readPipelines(r *readCall, diags *diag.Diagnostics) error {
 	filter, ok := listFilterOf(r, diags)
 	if !ok {
 		return nil
@@ -66,8 +65,8 @@ func pipelineKey(p *servicestage.PipelineSummary) listedTask {
 // pipelineObject is the details and the status as attributes.
 var pipelineObject = typedstate.ObjectOf[servicestage.Pipeline]()
 
-// pipeline is the data source's definition, built once: each RPC gets a copy.
-var pipeline = dataSource{
+// pipelineDataSource is the data source's definition, built once: each RPC gets a copy.
+var pipelineDataSource = dataSource{
 	typeNameSuffix: "_pipeline",
 	permission:     "servicestage:pipeline:get (details) and servicestage:pipeline:list (status)",
 	reads:          onePipeline,
@@ -105,11 +104,11 @@ var pipeline = dataSource{
 	},
 }
 
-func newPipelineDataSource() datasource.DataSource { return pipeline.instance() }
+func newPipelineDataSource() datasource.DataSource { return pipelineDataSource.instance() }
 
 // readPipeline reads the details once and, side by side with them, the
 // status from the list: once, or until no run is in progress.
-func readPipeline(r *reading, diags *diag.Diagnostics) error {
+func readPipeline(r *readCall, diags *diag.Diagnostics) error {
 	pipelineID := r.state.String("pipeline_id")
 	ctx := tflog.SetField(r.ctx, "pipeline_id", pipelineID)
 	fetch := listedPipeline(r.client, r.projectID, pipelineID)
@@ -161,13 +160,4 @@ func readPipeline(r *reading, diags *diag.Diagnostics) error {
 	r.state.SetBool("completed", details.Completed())
 	r.state.SetBool("succeeded", details.Succeeded())
 	return nil
-}
-
-// logPipelineStatus says what the wait is waiting for.
-func logPipelineStatus(ctx context.Context, p *servicestage.PipelineSummary, interval time.Duration) {
-	tflog.Info(ctx, "waiting for the new-edition release task to complete", map[string]any{
-		"status":           p.Status,
-		"waits_for_person": servicestage.PipelineWaitsForPerson(p.Status),
-		"next_poll_in":     interval.String(),
-	})
 }

@@ -11,11 +11,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
@@ -43,11 +45,11 @@ func (p *servicestageProvider) Configured() *typedstate.Configured { return &p.c
 // which answers data source reads without the framework's per-value passes
 // and lets go of each RPC's context when the RPC returns.
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
-	return typedstate.NewProtocol6(New(version))
+	return typedstate.NewProtocol6(providerFactory(version))
 }
 
-// New returns the provider factory for providerserver.
-func New(version string) func() provider.Provider {
+// providerFactory returns the provider factory for providerserver.
+func providerFactory(version string) func() provider.Provider {
 	return func() provider.Provider {
 		return &servicestageProvider{version: version, timing: defaultTiming}
 	}
@@ -220,4 +222,39 @@ func (p *servicestageProvider) Actions(context.Context) []func() action.Action {
 		newReleasePlanExecuteAction,
 		newPipelineStartAction,
 	}
+}
+
+// Configure resolves the settings and builds the one API client that every
+// data source of this provider instance shares.
+func (p *servicestageProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	defer p.configured.Record(resp)
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, diags := resolveSettings(m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if s.insecure {
+		resp.Diagnostics.AddAttributeWarning(path.Root("insecure"), "TLS verification is off",
+			"insecure = true (or HW_INSECURE) skips verification of the server's certificate: anyone on the network "+
+				"path can read and change the provider's requests, credentials included. Use cacert_file for private CAs instead.")
+	}
+
+	data, diags := newProviderData(s, p.timing, userAgent(p.version, req.TerraformVersion))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx, data.secrets)
+	tflog.Info(ctx, "configured ServiceStage provider", map[string]any{
+		"endpoint":    data.endpoint,
+		"auth_method": data.authDescription,
+		"project_id":  s.projectID,
+	})
+	resp.DataSourceData = data
+	resp.ActionData = data
 }

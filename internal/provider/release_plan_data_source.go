@@ -12,8 +12,8 @@ import (
 // releasePlanObject is the API's answer as attributes: id, name, status, components and the rest.
 var releasePlanObject = typedstate.ObjectOf[servicestage.ReleasePlan]()
 
-// releasePlan is the data source's definition, built once: each RPC gets a copy.
-var releasePlan = dataSource{
+// releasePlanDataSource is the data source's definition, built once: each RPC gets a copy.
+var releasePlanDataSource = dataSource{
 	typeNameSuffix: "_release_plan",
 	reads:          oneReleaseTask,
 	permission:     "servicestage::getReleasePlan",
@@ -28,10 +28,10 @@ var releasePlan = dataSource{
 	},
 }
 
-func newReleasePlanDataSource() datasource.DataSource { return releasePlan.instance() }
+func newReleasePlanDataSource() datasource.DataSource { return releasePlanDataSource.instance() }
 
 // readReleasePlan reads one release task.
-func readReleasePlan(r *reading, _ *diag.Diagnostics) error {
+func readReleasePlan(r *readCall, _ *diag.Diagnostics) error {
 	plan, err := r.client.GetReleasePlan(r.ctx, r.projectID, r.state.String("release_plan_id"))
 	if err != nil {
 		return err

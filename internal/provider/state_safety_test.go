@@ -56,7 +56,7 @@ func TestStateBuilderNullListElement(t *testing.T) {
 func TestEmptyFiltersAreErrors(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"name", "status", "name_regex"} {
-		a, ok := releasePlans.schema.Attributes[name].(schema.StringAttribute)
+		a, ok := releasePlansDataSource.schema.Attributes[name].(schema.StringAttribute)
 		if !ok {
 			t.Fatalf("%s is not a string attribute", name)
 		}

@@ -33,7 +33,7 @@ type fastReader struct {
 	inflight map[*int]context.CancelFunc
 }
 
-// fastDataSource is one data source fastRead serves: the provider's factory
+// fastDataSource is one data source the fastReader serves: the provider's factory
 // for it, called for each read as the framework does, and its protocol type.
 type fastDataSource struct {
 	newDataSource func() datasource.DataSource
