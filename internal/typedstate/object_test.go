@@ -7,37 +7,31 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
+
+// partType is testPart's object type.
+var partType = types.ObjectType{AttrTypes: map[string]attr.Type{"name": types.StringType, "count": types.Int64Type}}
 
 // TestObjectSchema checks the attributes derived from testItem: promoted
 // fields, a rename, a derived field, nested lists and objects, docs.
 func TestObjectSchema(t *testing.T) {
 	attrs := testItemObject.Attributes()
-	for name, want := range map[string]string{
-		"id": "string", "description": "string", "name": "string", "size": "int64",
-		"parts": "list", "owner": "object", "word": "string",
-	} {
-		var got string
-		switch attrs[name].(type) {
-		case schema.StringAttribute:
-			got = "string"
-		case schema.Int64Attribute:
-			got = "int64"
-		case schema.ListNestedAttribute:
-			got = "list"
-		case schema.SingleNestedAttribute:
-			got = "object"
-		}
-		if got != want || !attrs[name].IsComputed() || attrs[name].GetMarkdownDescription() == "" {
-			t.Errorf("%s: %q, want a documented, computed %s", name, got, want)
+	want := map[string]attr.Type{
+		"id": types.StringType, "word": types.StringType, "description": types.StringType, "name": types.StringType,
+		"size": types.Int64Type, "parts": types.ListType{ElemType: partType}, "owner": partType,
+	}
+	for name, a := range attrs {
+		if typ, ok := want[name]; !ok || !a.GetType().Equal(typ) || !a.IsComputed() || a.GetMarkdownDescription() == "" {
+			t.Errorf("%s: %s (computed %v); want a documented, computed %v", name, a.GetType(), a.IsComputed(), typ)
 		}
 	}
-	if len(attrs) != 7 {
-		t.Errorf("attributes %v; want the seven above, desc as description only", attrs)
+	if len(attrs) != len(want) {
+		t.Errorf("attributes %v; want %v, desc as description only", attrs, want)
+	}
+	if _, ok := attrs["owner"].(schema.SingleNestedAttribute); !ok {
+		t.Errorf("owner is %T, not a nested object", attrs["owner"])
 	}
 	parts := attrs["parts"].(schema.ListNestedAttribute).NestedObject.Attributes
 	if doc := parts["count"].GetMarkdownDescription(); doc != "How many, such as `3`." {
@@ -53,55 +47,44 @@ func TestObjectSchema(t *testing.T) {
 func TestObjectValuesReadBackThroughTheFramework(t *testing.T) {
 	ctx := context.Background()
 	sch := schema.Schema{Attributes: testItemObject.Attributes()}
-	values := Values{}
-	if err := SetObject(values, testItemObject, testItems["full"]); err != nil {
-		t.Fatal(err)
+	read := func(item *testItem) map[string]attr.Value {
+		t.Helper()
+		values := Values{}
+		if err := SetObject(values, testItemObject, item); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := values.Value(sch.Type().TerraformType(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := sch.Type().ValueFromTerraform(ctx, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(types.Object).Attributes()
 	}
-	raw, err := values.Value(sch.Type().TerraformType(ctx))
-	if err != nil {
-		t.Fatal(err)
-	}
-	state := tfsdk.State{Schema: sch, Raw: raw}
-	var item struct {
-		ID          types.String `tfsdk:"id"`
-		Description types.String `tfsdk:"description"`
-		Name        types.String `tfsdk:"name"`
-		Size        types.Int64  `tfsdk:"size"`
-		Parts       types.List   `tfsdk:"parts"`
-		Owner       types.Object `tfsdk:"owner"`
-		Word        types.String `tfsdk:"word"`
-	}
-	if diags := state.Get(ctx, &item); diags.HasError() {
-		t.Fatal(diags)
-	}
-	partType := map[string]attr.Type{"name": types.StringType, "count": types.Int64Type}
 	part := func(name string, count types.Int64) attr.Value {
-		return types.ObjectValueMust(partType, map[string]attr.Value{"name": types.StringValue(name), "count": count})
+		return types.ObjectValueMust(partType.AttrTypes, map[string]attr.Value{"name": types.StringValue(name), "count": count})
 	}
-	switch {
-	case item.ID != types.StringValue("i-1"), item.Description != types.StringValue("a full item"),
-		item.Size != types.Int64Value(7), item.Word != types.StringValue("BIG"):
-		t.Errorf("item = %+v", item)
-	// A count of 0 is a value; an unset one is null.
-	case !item.Parts.Equal(types.ListValueMust(types.ObjectType{AttrTypes: partType},
-		[]attr.Value{part("a", types.Int64Value(0)), part("b", types.Int64Null())})):
-		t.Errorf("parts = %v", item.Parts)
-	case !item.Owner.Equal(part("o", types.Int64Null())):
-		t.Errorf("owner = %v", item.Owner)
-	}
-	var parts types.List
-	values = Values{}
-	if err := SetObject(values, testItemObject, &testItem{}); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ = values.Value(sch.Type().TerraformType(ctx))
-	// An empty list, not a null one: HCL can take length() of it; "" is null.
-	state = tfsdk.State{Schema: sch, Raw: raw}
-	if diags := state.GetAttribute(ctx, path.Root("parts"), &parts); diags.HasError() || parts.IsNull() || len(parts.Elements()) != 0 {
-		t.Errorf("parts = %v %v; want an empty list", parts, diags)
-	}
-	if !values["name"].IsNull() {
-		t.Errorf("name = %v; want null", values["name"])
+	// A count of 0 is a value, an unset one null; "" is null; an empty list
+	// is not null, so that HCL can take length() of it.
+	for item, want := range map[string]map[string]attr.Value{
+		"full": {
+			"id": types.StringValue("i-1"), "word": types.StringValue("BIG"), "description": types.StringValue("a full item"),
+			"name": types.StringValue("full"), "size": types.Int64Value(7), "owner": part("o", types.Int64Null()),
+			"parts": types.ListValueMust(partType, []attr.Value{part("a", types.Int64Value(0)), part("b", types.Int64Null())}),
+		},
+		"sparse": {
+			"id": types.StringNull(), "word": types.StringNull(), "description": types.StringNull(), "name": types.StringNull(),
+			"size": types.Int64Null(), "owner": types.ObjectNull(partType.AttrTypes), "parts": types.ListValueMust(partType, []attr.Value{}),
+		},
+	} {
+		got := read(testItems[item])
+		for name, v := range want {
+			if !got[name].Equal(v) {
+				t.Errorf("%s: %s = %v; want %v", item, name, got[name], v)
+			}
+		}
 	}
 }
 

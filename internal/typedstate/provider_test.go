@@ -18,48 +18,47 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// testCount is a number that may be unset, as an API sends one.
-type testCount struct {
-	n   int64
-	set bool
-}
+// testCount is a number that may be unset: JSON null or absent leaves it nil.
+type testCount struct{ n *int64 }
 
-func (c testCount) Get() (int64, bool) { return c.n, c.set }
-
-func (c *testCount) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
+func (c testCount) Get() (int64, bool) {
+	if c.n == nil {
+		return 0, false
 	}
-	c.set = true
-	return json.Unmarshal(b, &c.n)
+	return *c.n, true
 }
+
+func (c *testCount) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &c.n) }
+
+func count(n int64) testCount { return testCount{&n} }
 
 type testPart struct {
 	Name  string    `json:"name" doc:"The part's name."`
 	Count testCount `json:"count" doc:"How many, such as '3'."`
 }
 
-// ItemSummary is embedded in testItem: its fields are testItem's.
+// ItemSummary is embedded in testItem: its fields are testItem's, a renamed
+// one and one the answer does not carry (json "-") included.
 type ItemSummary struct {
-	ID string `json:"id" doc:"The ID."`
+	ID   string `json:"id" doc:"The ID."`
+	Desc string `json:"desc" tfsdk:"description" doc:"What the item is."`
+	Word string `json:"-" tfsdk:"word" doc:"A word derived from the rest, such as 'BIG'."`
 }
 
 type testItem struct {
-	ItemSummary
-	Desc  string      `json:"desc" tfsdk:"description" doc:"What the item is."`
 	Name  string      `json:"name" doc:"The name."`
 	Size  testCount   `json:"size" doc:"A size."`
 	Parts []*testPart `json:"parts" doc:"Its parts."`
 	Owner *testPart   `json:"owner" doc:"The part that owns it."`
-	Word  string      `json:"-" tfsdk:"word" doc:"A word derived from the rest, such as 'BIG'."`
+	ItemSummary
 }
 
 var testItemObject = ObjectOf[testItem]()
 
 // testItems are what the test data source reads, by key.
 var testItems = map[string]*testItem{
-	"full": {ItemSummary: ItemSummary{ID: "i-1"}, Desc: "a full item", Name: "full", Size: testCount{7, true}, Word: "BIG",
-		Parts: []*testPart{{Name: "a", Count: testCount{0, true}}, {Name: "b"}}, Owner: &testPart{Name: "o"}},
+	"full": {ItemSummary: ItemSummary{ID: "i-1", Desc: "a full item", Word: "BIG"}, Name: "full", Size: count(7),
+		Parts: []*testPart{{Name: "a", Count: count(0)}, {Name: "b"}}, Owner: &testPart{Name: "o"}},
 	"sparse":    {Parts: []*testPart{}},
 	"null":      nil,
 	"null part": {Name: "n", Parts: []*testPart{{Name: "a"}, nil}},
