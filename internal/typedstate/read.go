@@ -146,8 +146,9 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 
 	// fwserver.ReadDataSource: a fresh data source, configured, then read.
 	// Its Configure's warnings are dropped there, as here.
-	var configuredResp datasource.ConfigureResponse
-	d.Configure(ctx, datasource.ConfigureRequest{ProviderData: configured.data}, &configuredResp)
+	escaping := new(readEscapes)
+	configuredResp := &escaping.configured
+	d.Configure(ctx, datasource.ConfigureRequest{ProviderData: configured.data}, configuredResp)
 	if configuredResp.Diagnostics.HasError() {
 		return &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(ctx, configuredResp.Diagnostics)}, true
 	}
@@ -156,7 +157,8 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 		state = config // The framework's state starts as the configuration, and keeps it.
 	}
 	resp = &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(ctx, diags)}
-	dv, err := dynamicValue(ds.tfType, state)
+	dv := &escaping.state
+	*dv, err = dynamicValue(ds.tfType, state)
 	if err != nil {
 		// toproto6.DynamicValue's words.
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
@@ -169,8 +171,16 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 		})
 		return resp, true
 	}
-	resp.State = &dv
+	resp.State = dv
 	return resp, true
+}
+
+// readEscapes are the values of a read that outlive its stack frame: the
+// Configure response, handed to a method of an interface, and the state the
+// answer points to. One allocation holds both.
+type readEscapes struct {
+	configured datasource.ConfigureResponse
+	state      tfprotov6.DynamicValue
 }
 
 // track makes ctx one that stop cancels; done forgets it.
