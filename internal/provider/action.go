@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,10 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
-
-// defaultInvokeTimeout bounds an invoke, its wait included, unless timeouts.invoke says otherwise.
-const defaultInvokeTimeout = 30 * time.Minute
 
 var _ action.ActionWithConfigure = (*providerAction)(nil)
 
@@ -33,7 +29,7 @@ type providerAction struct {
 	// ID, worded as the data sources word what they read.
 	starts subjectKind
 	// readPermission is the IAM action the invoke's reads need; the start
-	// request names its own with needs.
+	// request names its own with needsPermission.
 	readPermission string
 	// invoke does the work. An error it returns becomes the diagnostic.
 	invoke func(inv *invocation) error
@@ -61,7 +57,7 @@ func (a *providerAction) Configure(_ context.Context, req action.ConfigureReques
 // and where progress goes.
 type invocation struct {
 	ctx       context.Context
-	config    stateValues
+	config    typedstate.Values
 	projectID string
 	id        string
 	client    *servicestage.Client
@@ -82,7 +78,7 @@ func (inv *invocation) progress(format string, args ...any) {
 // wait is the wait argument: true unless set to false.
 func (inv *invocation) wait() bool {
 	v, ok := inv.config["wait"]
-	return !ok || v.IsNull() || !v.IsKnown() || inv.config.bool("wait")
+	return !ok || v.IsNull() || !v.IsKnown() || inv.config.Bool("wait")
 }
 
 func (a *providerAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -116,8 +112,8 @@ func (a *providerAction) start(ctx context.Context, req action.InvokeRequest, di
 	}
 	ctx, cancel = context.WithTimeout(ctx, timeout)
 
-	id := config.string(a.starts.idAttr)
-	projectID, err := a.data.project(ctx, config.string("project_id"))
+	id := config.String(a.starts.idAttr)
+	projectID, err := a.data.project(ctx, config.String("project_id"))
 	if err != nil {
 		diags.Append(a.errorDiagnostic(err, id, ""))
 		return nil, cancel, false
@@ -129,17 +125,6 @@ func (a *providerAction) start(ctx context.Context, req action.InvokeRequest, di
 	}
 	ctx = tflog.SetField(tflog.SetField(ctx, "project_id", projectID), a.starts.idAttr, id)
 	return &invocation{ctx: ctx, config: config, projectID: projectID, id: id, client: a.data.client, timing: a.data.timing}, cancel, true
-}
-
-// invokeTimeout is timeouts.invoke, or defaultInvokeTimeout when unset.
-func invokeTimeout(ctx context.Context, sch schema.Schema, config stateValues) (time.Duration, error) {
-	attr, ok := sch.Attributes["timeouts"]
-	if !ok {
-		return defaultInvokeTimeout, nil
-	}
-	return configuredTimeout(ctx, attr.GetType(), config["timeouts"], func(t timeouts.Value) (time.Duration, diag.Diagnostics) {
-		return t.Invoke(ctx, defaultInvokeTimeout)
-	})
 }
 
 // actionError is a failure the action words itself.
@@ -157,8 +142,8 @@ type permissionError struct {
 func (e *permissionError) Error() string { return e.err.Error() }
 func (e *permissionError) Unwrap() error { return e.err }
 
-// needs marks err as the error of a request that needs permission.
-func needs(permission string, err error) error {
+// needsPermission marks err as the error of a request that needs permission.
+func needsPermission(permission string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -220,101 +205,4 @@ func actionProjectID(doc string) schema.StringAttribute {
 // waitArgument is an action's wait argument; invocation.wait reads it.
 func waitArgument(doc string) schema.BoolAttribute {
 	return schema.BoolAttribute{Optional: true, MarkdownDescription: doc + " Default `true`; `false` succeeds as soon as the run is started."}
-}
-
-// invokeTimeouts is the timeouts argument, with its invoke duration, that
-// start applies to the whole invoke.
-func invokeTimeouts() schema.Attribute {
-	doc := "Bounds the whole invoke, the wait included, as a duration such as `\"30m\"` or `\"2h\"`. Default `30m`. " +
-		"When it runs out, the release goes on in ServiceStage."
-	a, ok := timeouts.AttributesWithOpts(context.Background(), timeouts.Opts{InvokeDescription: doc}).(schema.SingleNestedAttribute)
-	if !ok {
-		panic("provider: action timeouts.AttributesWithOpts is no longer a SingleNestedAttribute")
-	}
-	a.MarkdownDescription = "Timeouts: `invoke` bounds the whole invoke."
-	return a
-}
-
-// runSignal is how an action learns that a run began, for its messages:
-// the request that starts one, the field that moves on when it does, and
-// where that field is read.
-type runSignal struct {
-	request, field, readFrom string
-}
-
-// runPoll is what awaitNewRun saw: its reads, and the last error it rode out.
-type runPoll struct {
-	reads   int
-	lastErr error
-}
-
-// awaitNewRun reads the task with read until started says a new run shows,
-// and returns that answer: waitUntil's rules, with at most maxReads reads
-// (0: until ctx ends). run is false when no new run showed, and err is then
-// why the polling stopped early, if it did.
-func awaitNewRun[T any](inv *invocation, read func(context.Context) (T, error), started func(T) bool, maxReads int) (
-	answer T, run bool, seen runPoll, err error,
-) {
-	type polled struct {
-		v         T
-		run, last bool
-	}
-	fetch := func(ctx context.Context) (polled, error) {
-		seen.reads++
-		last := maxReads > 0 && seen.reads >= maxReads
-		v, err := read(ctx)
-		switch {
-		case err != nil && mayPass(err) && ctx.Err() == nil:
-			seen.lastErr = err
-			if last {
-				return polled{last: true}, nil // the reads are spent
-			}
-			return polled{}, err
-		case err != nil:
-			return polled{}, err
-		}
-		return polled{v: v, run: started(v), last: last}, nil
-	}
-	p, err := waitUntil(inv.ctx, fetch, func(p polled) bool { return p.run || p.last }, nil, inv.timing.pollInitial, inv.timing.pollMax)
-	var w *waitError
-	if errors.As(err, &w) {
-		err = w.cause // the reads' story is in seen
-	}
-	return p.v, p.run, seen, err
-}
-
-// startOnce sends a start request (send) under the never-twice rule and
-// returns the task's answer that shows the new run; follow is false, with
-// no error, when the run is not to be followed (wait = false). An unknown
-// outcome is resolved by a few reads: a new run is followed, none fails
-// without resending.
-func startOnce[T any](inv *invocation, sig runSignal, task string, before servicestage.Time,
-	read func(context.Context) (T, error), started func(T) bool, send func() error,
-) (run T, follow bool, err error) {
-	var zero T
-	shown := false
-	err = send()
-	var unknown *servicestage.OutcomeUnknownError
-	switch {
-	case errors.As(err, &unknown):
-		inv.progress("The answer to the %s request of %s was not a clear yes or no (%s); reading %s to learn whether a run began. The request is not resent.",
-			sig.request, task, briefly(unknown.Err), sig.readFrom)
-		var seen runPoll
-		if run, shown, seen, err = awaitNewRun(inv, read, started, outcomePolls); !shown {
-			return zero, false, notResentError(sig, task, unknown, before, seen, err)
-		}
-	case err != nil:
-		return zero, false, err
-	}
-	if !inv.wait() {
-		inv.progress("Started a run of %s; not waiting for it (wait = false).", task)
-		return zero, false, nil
-	}
-	if !shown {
-		var seen runPoll
-		if run, shown, seen, err = awaitNewRun(inv, read, started, 0); !shown {
-			return zero, false, runNotShownError(sig, task, before, seen, err)
-		}
-	}
-	return run, true, nil
 }

@@ -6,18 +6,10 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 )
-
-// assumeRoleModel is the assume_role block.
-type assumeRoleModel struct {
-	AgencyName types.String `tfsdk:"agency_name"`
-	DomainName types.String `tfsdk:"domain_name"`
-	Duration   types.String `tfsdk:"duration"`
-}
 
 // credentialSettings maps the provider block's credentials, and the
 // environment where HCL leaves them null, onto what internal/auth chooses
@@ -81,16 +73,6 @@ func settingValue(s auth.Setting, v types.String, diags *diag.Diagnostics) (stri
 	return value, value != ""
 }
 
-// settingPath is the path of a dotted attribute name: "assume_role.duration".
-func settingPath(attr string) path.Path {
-	names := strings.Split(attr, ".")
-	p := path.Root(names[0])
-	for _, name := range names[1:] {
-		p = p.AtName(name)
-	}
-	return p
-}
-
 // problemDiagnostics turns what auth found wrong with the settings into
 // diagnostics on the attributes concerned.
 func problemDiagnostics(problems []auth.Problem) diag.Diagnostics {
@@ -108,27 +90,4 @@ func problemDiagnostics(problems []auth.Problem) diag.Diagnostics {
 		}
 	}
 	return diags
-}
-
-// checkCredentials says which settings to look at for the way in use.
-func checkCredentials(way auth.Way) string {
-	switch way {
-	case auth.WayToken:
-		return "Check token (HW_AUTH_TOKEN): IAM tokens expire after 24 hours and are scoped to one project."
-	case auth.WayAccessKey:
-		return "Check access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), security_token (HW_SECURITY_TOKEN) " +
-			"for temporary credentials, and that this machine's clock is right: signatures more than 15 minutes off are refused."
-	case auth.WayPassword:
-		return "Check user_name, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME), and that the " +
-			"token's project (project_id or region) is the one being read."
-	case auth.WayOIDC:
-		return "Check idp_id (HW_IDP_ID), and that the token's project (project_id or region) is the one being read."
-	case auth.WaySharedConfig:
-		return "Check the KooCLI profile's accessKeyId, secretAccessKey and securityToken (shared_config_file, profile), " +
-			"and that this machine's clock is right."
-	case auth.WayMetadata:
-		return "The credentials came from the ECS metadata service: check the agency bound to the ECS, and this machine's clock."
-	default:
-		return "Check the provider's credentials."
-	}
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // cpuTime is the CPU time this process has used, user and system.
@@ -216,14 +217,13 @@ func benchmarkReadPath(b *testing.B, s settings) {
 // authentication, for tasks of 1, 5 and 500 components. It includes the
 // framework's own work, which a plan pays per data source too.
 // server=framework is the served provider with every read left to the
-// framework (the server before fastRead), side by side with server=served.
+// framework (the server before it answered reads itself), side by side
+// with server=served.
 func BenchmarkDataSourceRPCs(b *testing.B) {
 	servers := map[string]func() tfprotov6.ProviderServer{
 		"served": NewProtocol6Server("bench"),
 		"framework": func() tfprotov6.ProviderServer {
-			s := NewProtocol6Server("bench")().(releasingServer)
-			s.fast = nil
-			return s
+			return NewProtocol6Server("bench")().(typedstate.Server).FrameworkReads()
 		},
 	}
 	for _, n := range []int{1, 5, 500} {
@@ -324,7 +324,7 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 			b.Run(fmt.Sprintf("stage=%s/components=%d", stage, n), func(b *testing.B) {
 				body := emulator.DeployInfoJSON(benchTask, benchComponents(n)...)
 				r := newReadBench(b, settings{endpoint: "http://127.0.0.1:1", credentials: given(auth.SettingToken, testToken)})
-				config, err := configValues(r.config.Raw)
+				config, err := typedstate.ConfigValues(r.config.Raw)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -344,7 +344,7 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 					if !withState {
 						continue
 					}
-					if _, err := values.value(r.ds.schema.Type().TerraformType(context.Background())); err != nil {
+					if _, err := values.Value(r.ds.schema.Type().TerraformType(context.Background())); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -353,4 +353,39 @@ func BenchmarkDecodeFlatten(b *testing.B) {
 			})
 		}
 	}
+}
+
+const deployInfoTypeName = "servicestage_release_plan_deploy_info"
+
+// configuredServer configures server for token authentication against url,
+// as Terraform would, and returns the protocol configuration of a deploy-info
+// data source that reads benchTask.
+func configuredServer(t testing.TB, server tfprotov6.ProviderServer, url string) *tfprotov6.DynamicValue {
+	t.Helper()
+	ctx := context.Background()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dynamic := func(typ tftypes.Type, set map[string]string) *tfprotov6.DynamicValue {
+		attrs := map[string]tftypes.Value{}
+		for name, at := range typ.(tftypes.Object).AttributeTypes {
+			attrs[name] = tftypes.NewValue(at, nil)
+		}
+		for name, v := range set {
+			attrs[name] = tftypes.NewValue(tftypes.String, v)
+		}
+		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &dv
+	}
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
+		Config: dynamic(schemas.Provider.ValueType(), map[string]string{"endpoint": url, "token": testToken, "project_id": testProject}),
+	})
+	if err != nil || len(configured.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
+	}
+	return dynamic(schemas.DataSourceSchemas[deployInfoTypeName].ValueType(), map[string]string{"release_plan_id": benchTask})
 }

@@ -3,10 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"maps"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -17,12 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
-// defaultReadTimeout bounds a read, its wait included, unless timeouts.read says otherwise.
-const defaultReadTimeout = 20 * time.Minute
-
-var _ datasource.DataSourceWithConfigure = (*dataSource)(nil)
+var _ typedstate.DataSource = (*dataSource)(nil)
 
 // dataSource is one of the provider's data sources: its type name, its
 // schema and what its read does, plus the client the provider built, handed
@@ -37,7 +32,7 @@ type dataSource struct {
 	permission string
 	// readInto reads from the API into r.state. It adds to diags what is
 	// not an API error (warnings, say) and returns the API error, if any.
-	readInto func(r *reading, diags *diag.Diagnostics) error
+	readInto func(r *readCall, diags *diag.Diagnostics) error
 	data     *providerData
 }
 
@@ -58,17 +53,18 @@ func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureReques
 }
 
 func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	state, diags := d.read(ctx, req.Config.Raw)
+	state, diags := d.ReadState(ctx, req.Config.Raw)
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() {
 		resp.State.Raw = state
 	}
 }
 
-// read is what Read does, from the configuration to the state, so that the
-// served provider can also call it without the framework (fastRead): state
-// is meaningful only when diags has no error, and Read then stores it.
-func (d *dataSource) read(ctx context.Context, config tftypes.Value) (state tftypes.Value, diags diag.Diagnostics) {
+// ReadState is what Read does, from the configuration to the state, so that
+// the served provider can also call it without the framework
+// (typedstate.DataSource): state is meaningful only when diags has no
+// error, and Read then stores it.
+func (d *dataSource) ReadState(ctx context.Context, config tftypes.Value) (state tftypes.Value, diags diag.Diagnostics) {
 	r, cancel, ok := d.startRead(ctx, config, &diags)
 	defer cancel()
 	if !ok {
@@ -81,19 +77,19 @@ func (d *dataSource) read(ctx context.Context, config tftypes.Value) (state tfty
 		return state, diags
 	}
 	// The configuration has the schema's type, which is the state's.
-	state, err := r.state.value(config.Type())
+	state, err := r.state.Value(config.Type())
 	if err != nil {
 		diags.AddError("Internal error", err.Error()+". This is a bug in the provider; please report it.")
 	}
 	return state, diags
 }
 
-// reading is a read under way: its configuration, the project it reads from
+// readCall is a read under way: its configuration, the project it reads from
 // (stored back as project_id), a context bounded by timeouts.read, and the
 // provider's client.
-type reading struct {
+type readCall struct {
 	ctx       context.Context
-	state     stateValues
+	state     typedstate.Values
 	projectID string
 	client    *servicestage.Client
 	timing    timing
@@ -101,20 +97,20 @@ type reading struct {
 
 // startRead does what every read does first; ok is false when diags says
 // why the read cannot go on. The caller must call cancel.
-func (d *dataSource) startRead(ctx context.Context, config tftypes.Value, diags *diag.Diagnostics) (r *reading, cancel context.CancelFunc, ok bool) {
+func (d *dataSource) startRead(ctx context.Context, config tftypes.Value, diags *diag.Diagnostics) (r *readCall, cancel context.CancelFunc, ok bool) {
 	cancel = func() {}
 	ctx, state, ok := begin(ctx, config, d.data, "read", diags)
 	if !ok {
 		return r, cancel, false
 	}
-	timeout, err := state.readTimeout(ctx, d.schema, defaultReadTimeout)
+	timeout, err := readTimeout(ctx, d.schema, state, defaultReadTimeout)
 	if err != nil {
 		diags.AddAttributeError(path.Root("timeouts").AtName("read"), "Invalid timeouts.read", err.Error())
 		return r, cancel, false
 	}
 	ctx, cancel = context.WithTimeout(ctx, timeout)
 
-	projectID, err := d.data.project(ctx, state.string("project_id"))
+	projectID, err := d.data.project(ctx, state.String("project_id"))
 	if err != nil {
 		diags.Append(readErrorDiagnostic(err, d.subject(state, "")))
 		return r, cancel, false
@@ -124,16 +120,16 @@ func (d *dataSource) startRead(ctx context.Context, config tftypes.Value, diags 
 			d.reads.noProject()+": set project_id on this data source, or project_id (HW_PROJECT_ID) on the provider.")
 		return r, cancel, false
 	}
-	state.setString("project_id", projectID)
-	return &reading{ctx: tflog.SetField(ctx, "project_id", projectID), state: state, projectID: projectID,
+	state.SetString("project_id", projectID)
+	return &readCall{ctx: tflog.SetField(ctx, "project_id", projectID), state: state, projectID: projectID,
 		client: d.data.client, timing: d.data.timing}, cancel, true
 }
 
 // subject says what a read reads, for its errors.
-func (d *dataSource) subject(state stateValues, projectID string) readSubject {
+func (d *dataSource) subject(state typedstate.Values, projectID string) readSubject {
 	s := readSubject{subjectKind: d.reads, projectID: projectID, permission: d.permission, endpoint: d.data.endpoint, method: d.data.authMethod}
 	if !d.reads.lists() {
-		s.id = state.string(d.reads.idAttr)
+		s.id = state.String(d.reads.idAttr)
 	}
 	return s
 }
@@ -162,29 +158,6 @@ func projectIDAttribute(doc string) schema.StringAttribute {
 	}
 }
 
-// readTimeouts is the timeouts argument, with its read duration, that
-// startRead applies to the whole read.
-func readTimeouts(doc string) schema.Attribute {
-	a, ok := timeouts.AttributesWithOpts(context.Background(), timeouts.Opts{ReadDescription: doc}).(schema.SingleNestedAttribute)
-	if !ok {
-		panic("provider: timeouts.AttributesWithOpts is no longer a SingleNestedAttribute")
-	}
-	a.MarkdownDescription = "Timeouts: `read` bounds the whole read."
-	// The package's own validator accepts "0s" and "-5m", which would fail
-	// every read at once: reject them at validation, naming timeouts.read.
-	read, ok := a.Attributes["read"].(schema.StringAttribute)
-	if !ok {
-		panic("provider: timeouts.read is no longer a StringAttribute")
-	}
-	read.Validators = []validator.String{positiveDuration()}
-	a.Attributes = maps.Clone(a.Attributes)
-	a.Attributes["read"] = read
-	return a
-}
-
-// readOnceTimeouts is readTimeouts for a data source that reads once.
-var readOnceTimeouts = readTimeouts("Bounds the read, every retry included, as a duration such as `\"30s\"` or `\"5m\"`. Default `20m`.")
-
 // attributes merges sets of attributes into a schema's. A name in two sets
 // (an API field called project_id, say) panics when the schema is built,
 // which every test does, instead of one silently replacing the other.
@@ -201,7 +174,7 @@ func attributes(sets ...map[string]schema.Attribute) map[string]schema.Attribute
 	return all
 }
 
-// computedStrings is a computed list of strings, which stateValues.setStrings fills.
+// computedStrings is a computed list of strings, which typedstate.Values.SetStrings fills.
 func computedStrings(doc string) schema.ListAttribute {
 	return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: doc}
 }

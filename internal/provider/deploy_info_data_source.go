@@ -9,10 +9,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
-// deployInfo is the data source's definition, built once: each RPC gets a copy.
-var deployInfo = dataSource{
+// deployInfoDataSource is the data source's definition, built once: each RPC gets a copy.
+var deployInfoDataSource = dataSource{
 	typeNameSuffix: "_release_plan_deploy_info",
 	reads:          oneReleaseTask,
 	permission:     "servicestage::getReleasePlan",
@@ -22,7 +23,7 @@ var deployInfo = dataSource{
 			"(`GET /v3/{project_id}/cas/release-plans/{release_plan_id}/deploy-info`): one entry per component, " +
 			"and whether the release has completed and succeeded. With `wait_for_completion`, the read waits " +
 			"until no deployment or rollback job is pending.",
-		Attributes: attributes(releaseTaskArguments(), deployInfoObject.attributes(), map[string]schema.Attribute{
+		Attributes: attributes(releaseTaskArguments(), deployInfoObject.Attributes(), map[string]schema.Attribute{
 			"wait_for_completion": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
@@ -46,21 +47,21 @@ var deployInfo = dataSource{
 	},
 }
 
-func newDeployInfoDataSource() datasource.DataSource { return deployInfo.instance() }
+func newDeployInfoDataSource() datasource.DataSource { return deployInfoDataSource.instance() }
 
 // deployInfoObject is the API's answer as attributes: id and components.
-var deployInfoObject = newAPIObject[servicestage.DeployInfo]()
+var deployInfoObject = typedstate.ObjectOf[servicestage.DeployInfo]()
 
 // readDeployInfo reads the deploy info once, or until it completes.
-func readDeployInfo(r *reading, _ *diag.Diagnostics) error {
-	releasePlanID := r.state.string("release_plan_id")
+func readDeployInfo(r *readCall, _ *diag.Diagnostics) error {
+	releasePlanID := r.state.String("release_plan_id")
 	ctx := tflog.SetField(r.ctx, "release_plan_id", releasePlanID)
 	fetch := func(ctx context.Context) (*servicestage.DeployInfo, error) {
 		return r.client.GetDeployInfo(ctx, r.projectID, releasePlanID)
 	}
 	var info *servicestage.DeployInfo
 	var err error
-	wait := r.state.bool("wait_for_completion")
+	wait := r.state.Bool("wait_for_completion")
 	if wait {
 		info, err = waitForCompletion(ctx, fetch, r.timing.pollInitial, r.timing.pollMax)
 	} else {
@@ -69,12 +70,12 @@ func readDeployInfo(r *reading, _ *diag.Diagnostics) error {
 	if err != nil {
 		return err
 	}
-	r.state.setBool("wait_for_completion", wait)
+	r.state.SetBool("wait_for_completion", wait)
 	if err := setAPI(r.state, deployInfoObject, info, "deploy-info"); err != nil {
 		return err
 	}
-	r.state.setBool("completed", info.Completed())
-	r.state.setBool("all_succeeded", info.AllSucceeded())
-	r.state.setStrings("failed_components", info.FailedComponents())
+	r.state.SetBool("completed", info.Completed())
+	r.state.SetBool("all_succeeded", info.AllSucceeded())
+	r.state.SetStrings("failed_components", info.FailedComponents())
 	return nil
 }

@@ -15,17 +15,18 @@ import (
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 const testEndpoint = "https://servicestage.ap-southeast-3.myhuaweicloud.com/v3"
 
 // testSubject is the deploy-info read the diagnostics tests describe.
 var testSubject = (&dataSource{reads: oneReleaseTask, permission: "servicestage::getReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: auth.WayToken}}).
-	subject(stateValues{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject)
+	subject(typedstate.Values{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject)
 
 // testListSubject is the list read the diagnostics tests describe.
 var testListSubject = (&dataSource{reads: releaseTaskList, permission: "servicestage::listReleasePlan", data: &providerData{endpoint: testEndpoint, authMethod: auth.WayToken}}).
-	subject(stateValues{}, testProject)
+	subject(typedstate.Values{}, testProject)
 
 // One API answer gets one headline from every data source: ServiceStage's
 // not found, which it also gives for a project that does not exist, reads
@@ -33,9 +34,9 @@ var testListSubject = (&dataSource{reads: releaseTaskList, permission: "services
 // causes its read can have.
 func TestNotFoundIsOneHeadlineInEveryDataSource(t *testing.T) {
 	for _, notFound := range []error{apiError(http.StatusNotFound, "SVCSTG.00100404"), apiError(http.StatusUnauthorized, "SVCSTG.00100401")} {
-		for _, ds := range []dataSource{deployInfo, releasePlan, releasePlans} {
+		for _, ds := range []dataSource{deployInfoDataSource, releasePlanDataSource, releasePlansDataSource} {
 			ds.data = &providerData{endpoint: testEndpoint, authMethod: auth.WayAccessKey}
-			d := readErrorDiagnostic(notFound, ds.subject(stateValues{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject))
+			d := readErrorDiagnostic(notFound, ds.subject(typedstate.Values{"release_plan_id": tftypes.NewValue(tftypes.String, testReleasePlan)}, testProject))
 			if d.Summary() != "Not found in ServiceStage" {
 				t.Errorf("%s: summary %q, want %q", ds.typeNameSuffix, d.Summary(), "Not found in ServiceStage")
 			}
@@ -56,9 +57,9 @@ func TestSubjectKindWording(t *testing.T) {
 		ds                 dataSource
 		reading, noProject string
 	}{
-		{deployInfo, "reading release task", "No project to read the release task from"},
-		{releasePlan, "reading release task", "No project to read the release task from"},
-		{releasePlans, "listing release tasks", "No project to list release tasks from"},
+		{deployInfoDataSource, "reading release task", "No project to read the release task from"},
+		{releasePlanDataSource, "reading release task", "No project to read the release task from"},
+		{releasePlansDataSource, "listing release tasks", "No project to list release tasks from"},
 	} {
 		if got := tc.ds.reads.reading(); got != tc.reading {
 			t.Errorf("%s: reading() = %q, want %q", tc.ds.typeNameSuffix, got, tc.reading)

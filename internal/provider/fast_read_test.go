@@ -12,17 +12,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // readShape is one read a fixture asks of a data source, through a provider
@@ -172,16 +169,17 @@ func (w fixedRequestID) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
-// TestFastReadIsTheFrameworkRead holds fastRead to what it replaces: for
-// every data source of the provider and every fixture, the served provider's
-// answer is byte for byte the framework's own (providerserver.NewProtocol6),
-// and fastRead, not the framework, gave it. A framework upgrade that changes
+// TestFastReadIsTheFrameworkRead holds the served provider's own reads
+// (typedstate.Server.ReadFast) to what they replace: for every data source
+// of the provider and every fixture, the served provider's answer is byte
+// for byte the framework's own (providerserver.NewProtocol6), and ReadFast,
+// not the framework, gave it. A framework upgrade that changes
 // the framework's answer fails here, and so does a data source without
 // fixtures.
 func TestFastReadIsTheFrameworkRead(t *testing.T) {
 	url := fastReadEmulator(t)
 	ctx := context.Background()
-	p := New("test")()
+	p := providerFactory("test")()
 	for _, typeName := range dataSourceTypeNames(t, p) {
 		shapes := fastReadFixtures[typeName]
 		if len(shapes) == 0 {
@@ -190,8 +188,8 @@ func TestFastReadIsTheFrameworkRead(t *testing.T) {
 		for _, shape := range shapes {
 			t.Run(typeName+"/"+shape.name, func(t *testing.T) {
 				providerConfig := providerConfigs[cmp.Or(shape.provider, "project")]
-				framework := providerserver.NewProtocol6(New("test")())()
-				served := NewProtocol6Server("test")().(releasingServer)
+				framework := providerserver.NewProtocol6(providerFactory("test")())()
+				served := NewProtocol6Server("test")().(typedstate.Server)
 				for _, s := range []tfprotov6.ProviderServer{framework, served} {
 					configureProvider(t, s, url, providerConfig)
 				}
@@ -210,14 +208,14 @@ func TestFastReadIsTheFrameworkRead(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, ok := served.fast.read(readCtx, req)
+				got, ok := served.ReadFast(readCtx, req)
 				if !ok {
-					t.Fatal("the framework answered, not fastRead")
+					t.Fatal("the framework answered, not ReadFast")
 				}
 				if text := diagnosticsText(got.Diagnostics); !strings.Contains(text, shape.want) || (shape.want == "") != (text == "") {
 					t.Errorf("diagnostics %q; the fixture wants %q", text, shape.want)
 				}
-				typ := served.fast.dataSources()[typeName].tfType
+				typ := dataSourceType(t, served, typeName)
 				sameAnswer(t, typ, want, got)
 				wrapped, err := served.ReadDataSource(readCtx, req)
 				if err != nil {
@@ -228,99 +226,6 @@ func TestFastReadIsTheFrameworkRead(t *testing.T) {
 		}
 	}
 }
-
-// TestFastReadLeavesTheUnusualToTheFramework checks the requests fastRead
-// hands on, and that the served answer is still the framework's.
-func TestFastReadLeavesTheUnusualToTheFramework(t *testing.T) {
-	url := fastReadEmulator(t)
-	ctx := context.Background()
-	config := map[string]any{"release_plan_id": fastTaskMixed}
-	tests := []struct {
-		name      string
-		configure bool
-		edit      func(s releasingServer, req *tfprotov6.ReadDataSourceRequest)
-	}{
-		{name: "provider not configured"},
-		{name: "unknown data source", configure: true, edit: func(_ releasingServer, req *tfprotov6.ReadDataSourceRequest) {
-			req.TypeName = "servicestage_nothing"
-		}},
-		{name: "no configuration", configure: true, edit: func(_ releasingServer, req *tfprotov6.ReadDataSourceRequest) { req.Config = nil }},
-		{name: "configuration of another type", configure: true, edit: func(_ releasingServer, req *tfprotov6.ReadDataSourceRequest) {
-			dv, _ := tfprotov6.NewDynamicValue(tftypes.String, tftypes.NewValue(tftypes.String, "x"))
-			req.Config = &dv
-		}},
-		{name: "provider_meta", configure: true, edit: func(_ releasingServer, req *tfprotov6.ReadDataSourceRequest) {
-			req.ProviderMeta = req.Config
-		}},
-		{name: "provider deferred every read", configure: true, edit: func(s releasingServer, _ *tfprotov6.ReadDataSourceRequest) {
-			s.fast.configured = func() *configureOutcome { return &configureOutcome{deferred: true} }
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			framework := providerserver.NewProtocol6(New("test")())()
-			served := NewProtocol6Server("test")().(releasingServer)
-			if tt.configure {
-				for _, s := range []tfprotov6.ProviderServer{framework, served} {
-					configureProvider(t, s, url, providerConfigs["project"])
-				}
-			}
-			req := &tfprotov6.ReadDataSourceRequest{TypeName: deployInfoTypeName, Config: dataSourceConfig(t, served, deployInfoTypeName, config)}
-			if tt.edit != nil {
-				tt.edit(served, req)
-			}
-			if _, ok := served.fast.read(ctx, req); ok {
-				t.Fatal("fastRead answered; want the framework to")
-			}
-			if tt.name == "provider deferred every read" {
-				return // The framework's server has no deferral to compare with.
-			}
-			want, err := framework.ReadDataSource(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := served.ReadDataSource(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameAnswer(t, served.fast.dataSources()[deployInfoTypeName].tfType, want, got)
-		})
-	}
-}
-
-// TestFastReadServesOnlyWhatThePassesLeaveAlone checks the schema test
-// that decides which data sources fastRead serves.
-func TestFastReadServesOnlyWhatThePassesLeaveAlone(t *testing.T) {
-	served := newFastReader(New("test")()).dataSources()
-	for _, typeName := range dataSourceTypeNames(t, New("test")()) {
-		if _, ok := served[typeName]; !ok {
-			t.Errorf("fastRead does not serve %s", typeName)
-		}
-	}
-	ctx := context.Background()
-	if hasSemanticEquality(ctx, deployInfo.schema.Type()) {
-		t.Error("the deploy-info schema reports semantic equality; it has none")
-	}
-	if !hasSemanticEquality(ctx, semanticType{}) {
-		t.Error("a type with semantic equality is not recognised")
-	}
-	if !hasSemanticEquality(ctx, listOfSemantic()) {
-		t.Error("a list of a type with semantic equality is not recognised")
-	}
-}
-
-// semanticType is a string type whose values define semantic equality.
-type semanticType struct{ basetypes.StringType }
-
-func (semanticType) ValueType(context.Context) attr.Value { return semanticValue{} }
-
-type semanticValue struct{ basetypes.StringValue }
-
-func (semanticValue) StringSemanticEquals(context.Context, basetypes.StringValuable) (bool, diag.Diagnostics) {
-	return true, nil
-}
-
-func listOfSemantic() attr.Type { return types.ListType{ElemType: semanticType{}} }
 
 // TestServedProviderForwardsActions checks that the served provider keeps
 // the RPCs outside tfprotov6.ProviderServer, which tf6server finds by type
@@ -344,7 +249,7 @@ func TestServedProviderForwardsActions(t *testing.T) {
 	if _, ok := server.(tfprotov6.StateStoreServer); !ok {
 		t.Error("the served provider does not implement tfprotov6.StateStoreServer")
 	}
-	framework := providerserver.NewProtocol6(New("test")())().(withActions)
+	framework := providerserver.NewProtocol6(providerFactory("test")())().(withActions)
 	ctx := context.Background()
 	// The framework's answer for an action the provider does not have: the
 	// served provider must give the same one, not an unimplemented error.
@@ -381,18 +286,17 @@ func TestServedProviderForwardsActions(t *testing.T) {
 	}
 }
 
-// TestStopProviderCancelsFastReads checks that StopProvider ends a read
-// fastRead serves, as the framework's StopProvider ends its own, and that
-// a read after it runs as usual.
+// TestStopProviderCancelsFastReads checks that StopProvider ends a wait the
+// served provider reads itself, as the framework's StopProvider ends its own.
 func TestStopProviderCancelsFastReads(t *testing.T) {
 	srv := emulator.New()
 	srv.AddToken(testToken, testProject, time.Now().Add(time.Hour))
 	srv.AddTask(testProject, benchTask, emulator.Step{Body: emulator.DeployInfoJSON(benchTask, benchComponents(5)...)}) // never completes
 	ts := srv.Start()
 	t.Cleanup(ts.Close)
-	served := protocol6Server(func() provider.Provider {
+	served := typedstate.NewProtocol6(func() provider.Provider {
 		return &servicestageProvider{version: "test", timing: testTiming}
-	})().(releasingServer)
+	})()
 	configureProvider(t, served, ts.URL, providerConfigs["project"])
 	req := &tfprotov6.ReadDataSourceRequest{TypeName: deployInfoTypeName,
 		Config: dataSourceConfig(t, served, deployInfoTypeName, map[string]any{"release_plan_id": benchTask, "wait_for_completion": true})}
@@ -412,9 +316,6 @@ func TestStopProviderCancelsFastReads(t *testing.T) {
 	if !hasSummary(resp.Diagnostics, "Wait for release task cancelled") {
 		t.Errorf("read during StopProvider: %s; want Wait for release task cancelled", diagnosticsText(resp.Diagnostics))
 	}
-	if len(served.fast.inflight) != 0 {
-		t.Errorf("%d reads still tracked after they returned", len(served.fast.inflight))
-	}
 }
 
 // sameAnswer fails unless got is want, byte for byte.
@@ -422,16 +323,16 @@ func sameAnswer(t *testing.T, typ tftypes.Type, want, got *tfprotov6.ReadDataSou
 	t.Helper()
 	if (want.State == nil) != (got.State == nil) ||
 		want.State != nil && (!bytes.Equal(want.State.MsgPack, got.State.MsgPack) || !bytes.Equal(want.State.JSON, got.State.JSON)) {
-		t.Errorf("state differs:\nframework: %s\nfastRead:  %s", stateText(typ, want.State), stateText(typ, got.State))
+		t.Errorf("state differs:\nframework: %s\nReadFast:  %s", stateText(typ, want.State), stateText(typ, got.State))
 	}
 	if !reflect.DeepEqual(want.Diagnostics, got.Diagnostics) {
-		t.Errorf("diagnostics differ:\nframework: %s\nfastRead:  %s", diagnosticsText(want.Diagnostics), diagnosticsText(got.Diagnostics))
+		t.Errorf("diagnostics differ:\nframework: %s\nReadFast:  %s", diagnosticsText(want.Diagnostics), diagnosticsText(got.Diagnostics))
 	}
 	if !reflect.DeepEqual(want.Deferred, got.Deferred) {
-		t.Errorf("deferred differs: framework %#v, fastRead %#v", want.Deferred, got.Deferred)
+		t.Errorf("deferred differs: framework %#v, ReadFast %#v", want.Deferred, got.Deferred)
 	}
 	if !t.Failed() && !reflect.DeepEqual(want, got) { // A field added to the response.
-		t.Errorf("answers differ:\nframework: %#v\nfastRead:  %#v", want, got)
+		t.Errorf("answers differ:\nframework: %#v\nReadFast:  %#v", want, got)
 	}
 }
 
@@ -495,6 +396,16 @@ func configureProvider(t *testing.T, server tfprotov6.ProviderServer, url string
 	if err != nil || len(resp.Diagnostics) > 0 {
 		t.Fatalf("ConfigureProvider: %v %s", err, diagnosticsText(resp.Diagnostics))
 	}
+}
+
+// dataSourceType is the protocol type of data source typeName.
+func dataSourceType(t *testing.T, server tfprotov6.ProviderServer, typeName string) tftypes.Type {
+	t.Helper()
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schemas.DataSourceSchemas[typeName].ValueType()
 }
 
 // dataSourceConfig is the protocol configuration of data source typeName.

@@ -10,12 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // nullState is every attribute of ds null, as a read starts.
-func nullState(ds *dataSource) (stateValues, tftypes.Type) {
+func nullState(ds *dataSource) (typedstate.Values, tftypes.Type) {
 	typ := ds.schema.Type().TerraformType(context.Background())
-	values := stateValues{}
+	values := typedstate.Values{}
 	for name, at := range typ.(tftypes.Object).AttributeTypes {
 		values[name] = tftypes.NewValue(at, nil)
 	}
@@ -42,7 +43,7 @@ func FuzzStateBuilder(f *testing.F) {
 	}
 	every := regexp.MustCompile("")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		build := func(ds *dataSource, set func(stateValues) error) {
+		build := func(ds *dataSource, set func(typedstate.Values) error) {
 			values, typ := nullState(ds)
 			err := set(values)
 			var de *servicestage.DecodeError
@@ -52,36 +53,36 @@ func FuzzStateBuilder(f *testing.F) {
 			if err != nil {
 				return
 			}
-			if _, err := values.value(typ); err != nil {
+			if _, err := values.Value(typ); err != nil {
 				t.Fatalf("%s: a decoded answer does not fit the schema: %v", ds.typeNameSuffix, err)
 			}
 		}
 		if info, err := servicestage.DecodeDeployInfo(body); err == nil {
-			build(&deployInfo, func(s stateValues) error {
+			build(&deployInfoDataSource, func(s typedstate.Values) error {
 				if err := setAPI(s, deployInfoObject, info, "deploy-info"); err != nil {
 					return err
 				}
-				s.setStrings("failed_components", info.FailedComponents())
+				s.SetStrings("failed_components", info.FailedComponents())
 				return nil
 			})
 		}
 		if plan, err := servicestage.DecodeReleasePlan(body); err == nil {
-			build(&releasePlan, func(s stateValues) error { return setAPI(s, releasePlanObject, plan, "release task") })
+			build(&releasePlanDataSource, func(s typedstate.Values) error { return setAPI(s, releasePlanObject, plan, "release task") })
 		}
 		if list, err := servicestage.DecodeReleasePlanList(body); err == nil {
-			build(&releasePlans, func(s stateValues) error {
-				return setTaskList(&reading{state: s}, listFilter{nameRegex: every}, list.ReleasePlans,
+			build(&releasePlansDataSource, func(s typedstate.Values) error {
+				return setTaskList(&readCall{state: s}, listFilter{nameRegex: every}, list.ReleasePlans,
 					releasePlanSummaryObject, "release_plans", releasePlanKey)
 			})
 		}
 		if list, err := servicestage.DecodePipelineList(body); err == nil {
-			build(&pipelines, func(s stateValues) error {
-				return setTaskList(&reading{state: s}, listFilter{nameRegex: every}, list.Pipelines,
+			build(&pipelinesDataSource, func(s typedstate.Values) error {
+				return setTaskList(&readCall{state: s}, listFilter{nameRegex: every}, list.Pipelines,
 					pipelineSummaryObject, "pipelines", pipelineKey)
 			})
 		}
 		if details, err := servicestage.DecodePipeline(body); err == nil {
-			build(&pipeline, func(s stateValues) error {
+			build(&pipelineDataSource, func(s typedstate.Values) error {
 				return setAPI(s, pipelineObject, details, "new-edition release task")
 			})
 		}

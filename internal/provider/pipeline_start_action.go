@@ -63,7 +63,7 @@ func invokePipelineStart(inv *invocation) error {
 
 	newRun := func(p *servicestage.PipelineSummary) bool { return movedOn(p.LastTriggerAt, before.LastTriggerAt) }
 	run, follow, err := startOnce(inv, startSignal, task, before.LastTriggerAt, find, newRun, func() error {
-		return needs(startPipelinePermission, inv.client.StartPipeline(inv.ctx, inv.projectID, inv.id))
+		return needsPermission(startPipelinePermission, inv.client.StartPipeline(inv.ctx, inv.projectID, inv.id))
 	})
 	if !follow {
 		return err
@@ -98,21 +98,6 @@ func invokePipelineStart(inv *invocation) error {
 	return nil
 }
 
-// listedPipeline reads task id from the project's list, the only source of
-// its status; a task the list does not show comes back with no status.
-func listedPipeline(c *servicestage.Client, projectID, id string) func(context.Context) (*servicestage.PipelineSummary, error) {
-	return func(ctx context.Context) (*servicestage.PipelineSummary, error) {
-		list, err := c.ListPipelines(ctx, projectID)
-		if err != nil {
-			return nil, err
-		}
-		if p := list.Find(id); p != nil {
-			return p, nil
-		}
-		return &servicestage.PipelineSummary{ID: id}, nil
-	}
-}
-
 // pipelineTaskName names a task in messages: new-edition release task "name" (id).
 func pipelineTaskName(p *servicestage.PipelineSummary) string {
 	if p.Name == "" || p.Name == p.ID {
@@ -129,19 +114,11 @@ func statusWord(p *servicestage.PipelineSummary) string {
 	return p.Status
 }
 
-// waitsForPerson adds, for a run stopped at a checkpoint, that a person must act.
-func waitsForPerson(status string) string {
-	if servicestage.PipelineWaitsForPerson(status) {
-		return ": the task waits for a person to approve or continue it in the ServiceStage console"
-	}
-	return ""
-}
-
 // pipelineNotListed is a task the list does not show: its details say
 // whether it exists (a not-found then reads as the data sources word it).
 func pipelineNotListed(inv *invocation) error {
 	if _, err := inv.client.GetPipeline(inv.ctx, inv.projectID, inv.id); err != nil {
-		return needs("servicestage:pipeline:get", err)
+		return needsPermission("servicestage:pipeline:get", err)
 	}
 	return &actionError{summary: "New-edition release task not in the list", detail: fmt.Sprintf(
 		"The details of new-edition release task %q are there, but the list of project %q does not show it, so its status "+

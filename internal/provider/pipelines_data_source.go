@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -14,13 +13,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // pipelineSummaryObject is one element of pipelines.
-var pipelineSummaryObject = newAPIObject[servicestage.PipelineSummary]()
+var pipelineSummaryObject = typedstate.ObjectOf[servicestage.PipelineSummary]()
 
-// pipelines is the data source's definition, built once: each RPC gets a copy.
-var pipelines = dataSource{
+// pipelinesDataSource is the data source's definition, built once: each RPC gets a copy.
+var pipelinesDataSource = dataSource{
 	typeNameSuffix: "_pipelines",
 	reads:          pipelineList,
 	permission:     "servicestage:pipeline:list",
@@ -36,17 +36,17 @@ var pipelines = dataSource{
 			MarkdownDescription: "Only tasks with exactly this status word: one of `" +
 				strings.Join(servicestage.PipelineStatusWords(), "`, `") + "`.",
 		}), map[string]schema.Attribute{
-			"pipelines": pipelineSummaryObject.listAttribute(
+			"pipelines": pipelineSummaryObject.ListAttribute(
 				"The matching new-edition release tasks, newest first by `create_time` (a task without one last, ties by `id`)."),
 			"ids": computedStrings("The IDs of the matching release tasks, in the same order as `pipelines`: `ids[0]` is the newest."),
 		}),
 	},
 }
 
-func newPipelinesDataSource() datasource.DataSource { return pipelines.instance() }
+func newPipelinesDataSource() datasource.DataSource { return pipelinesDataSource.instance() }
 
 // readPipelines lists the project's new-edition release tasks and keeps the matches.
-func readPipelines(r *reading, diags *diag.Diagnostics) error {
+func readPipelines(r *readCall, diags *diag.Diagnostics) error {
 	filter, ok := listFilterOf(r, diags)
 	if !ok {
 		return nil
@@ -63,10 +63,10 @@ func pipelineKey(p *servicestage.PipelineSummary) listedTask {
 }
 
 // pipelineObject is the details and the status as attributes.
-var pipelineObject = newAPIObject[servicestage.Pipeline]()
+var pipelineObject = typedstate.ObjectOf[servicestage.Pipeline]()
 
-// pipeline is the data source's definition, built once: each RPC gets a copy.
-var pipeline = dataSource{
+// pipelineDataSource is the data source's definition, built once: each RPC gets a copy.
+var pipelineDataSource = dataSource{
 	typeNameSuffix: "_pipeline",
 	permission:     "servicestage:pipeline:get (details) and servicestage:pipeline:list (status)",
 	reads:          onePipeline,
@@ -76,7 +76,7 @@ var pipeline = dataSource{
 			"(`GET /v3/{project_id}/pipeline/pipelines/{pipeline_id}`) with its status from the project's list " +
 			"(`GET /v3/{project_id}/pipeline/pipelines`), since the details carry none. With `wait_for_completion`, " +
 			"the read waits until no run is in progress. Old-edition tasks are read by `servicestage_release_plan`.",
-		Attributes: attributes(pipelineObject.attributes(), map[string]schema.Attribute{
+		Attributes: attributes(pipelineObject.Attributes(), map[string]schema.Attribute{
 			"pipeline_id": schema.StringAttribute{
 				Required:            true,
 				Validators:          []validator.String{pathSegment()},
@@ -104,12 +104,12 @@ var pipeline = dataSource{
 	},
 }
 
-func newPipelineDataSource() datasource.DataSource { return pipeline.instance() }
+func newPipelineDataSource() datasource.DataSource { return pipelineDataSource.instance() }
 
 // readPipeline reads the details once and, side by side with them, the
 // status from the list: once, or until no run is in progress.
-func readPipeline(r *reading, diags *diag.Diagnostics) error {
-	pipelineID := r.state.string("pipeline_id")
+func readPipeline(r *readCall, diags *diag.Diagnostics) error {
+	pipelineID := r.state.String("pipeline_id")
 	ctx := tflog.SetField(r.ctx, "pipeline_id", pipelineID)
 	fetch := listedPipeline(r.client, r.projectID, pipelineID)
 	type answer struct {
@@ -131,7 +131,7 @@ func readPipeline(r *reading, diags *diag.Diagnostics) error {
 	}
 	a := <-first
 	status, err := a.status, a.err
-	wait := r.state.bool("wait_for_completion")
+	wait := r.state.Bool("wait_for_completion")
 	if wait {
 		// The first poll is the answer already there.
 		polled := false
@@ -153,20 +153,11 @@ func readPipeline(r *reading, diags *diag.Diagnostics) error {
 				"read again later.", pipelineID, r.projectID))
 	}
 	details.Merge(status)
-	r.state.setBool("wait_for_completion", wait)
+	r.state.SetBool("wait_for_completion", wait)
 	if err := setAPI(r.state, pipelineObject, details, "new-edition release task"); err != nil {
 		return err
 	}
-	r.state.setBool("completed", details.Completed())
-	r.state.setBool("succeeded", details.Succeeded())
+	r.state.SetBool("completed", details.Completed())
+	r.state.SetBool("succeeded", details.Succeeded())
 	return nil
-}
-
-// logPipelineStatus says what the wait is waiting for.
-func logPipelineStatus(ctx context.Context, p *servicestage.PipelineSummary, interval time.Duration) {
-	tflog.Info(ctx, "waiting for the new-edition release task to complete", map[string]any{
-		"status":           p.Status,
-		"waits_for_person": servicestage.PipelineWaitsForPerson(p.Status),
-		"next_poll_in":     interval.String(),
-	})
 }

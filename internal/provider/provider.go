@@ -1,23 +1,31 @@
-// Package provider is everything Terraform-facing: the provider schema and
-// configuration, the data sources, and their acceptance tests. HTTP and
-// authentication details live in internal/servicestage and internal/auth.
+// Package provider is what Terraform users see: the provider block and its
+// settings, the data sources and actions, their diagnostics and waits. HTTP
+// and authentication live in internal/servicestage and internal/auth; turning
+// Go values into schemas and states, in internal/typedstate.
 package provider
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
-var _ provider.ProviderWithActions = (*servicestageProvider)(nil)
+var (
+	_ provider.ProviderWithActions = (*servicestageProvider)(nil)
+	_ typedstate.Provider          = (*servicestageProvider)(nil)
+)
 
 // servicestageProvider is one provider instance; Terraform makes one per
 // provider block (alias) in a configuration.
@@ -25,12 +33,23 @@ type servicestageProvider struct {
 	version string
 	timing  timing
 	// configured is what the last Configure handed the data sources, for
-	// the served provider's own ReadDataSource (fastRead).
-	configured atomic.Pointer[configureOutcome]
+	// the served provider's own ReadDataSource.
+	configured typedstate.Configured
 }
 
-// New returns the provider factory for providerserver.
-func New(version string) func() provider.Provider {
+// Configured is the record of the last Configure that the served provider
+// reads its data sources' configuration from.
+func (p *servicestageProvider) Configured() *typedstate.Configured { return &p.configured }
+
+// NewProtocol6Server serves the provider through typedstate.NewProtocol6,
+// which answers data source reads without the framework's per-value passes
+// and lets go of each RPC's context when the RPC returns.
+func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
+	return typedstate.NewProtocol6(providerFactory(version))
+}
+
+// providerFactory returns the provider factory for providerserver.
+func providerFactory(version string) func() provider.Provider {
 	return func() provider.Provider {
 		return &servicestageProvider{version: version, timing: defaultTiming}
 	}
@@ -203,4 +222,39 @@ func (p *servicestageProvider) Actions(context.Context) []func() action.Action {
 		newReleasePlanExecuteAction,
 		newPipelineStartAction,
 	}
+}
+
+// Configure resolves the settings and builds the one API client that every
+// data source of this provider instance shares.
+func (p *servicestageProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	defer p.configured.Record(resp)
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, diags := resolveSettings(m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if s.insecure {
+		resp.Diagnostics.AddAttributeWarning(path.Root("insecure"), "TLS verification is off",
+			"insecure = true (or HW_INSECURE) skips verification of the server's certificate: anyone on the network "+
+				"path can read and change the provider's requests, credentials included. Use cacert_file for private CAs instead.")
+	}
+
+	data, diags := newProviderData(s, p.timing, userAgent(p.version, req.TerraformVersion))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx, data.secrets)
+	tflog.Info(ctx, "configured ServiceStage provider", map[string]any{
+		"endpoint":    data.endpoint,
+		"auth_method": data.authDescription,
+		"project_id":  s.projectID,
+	})
+	resp.DataSourceData = data
+	resp.ActionData = data
 }

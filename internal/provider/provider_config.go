@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"regexp"
 	"strconv"
@@ -12,41 +10,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/auth"
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
 )
-
-// providerModel is the provider block as Terraform sends it.
-type providerModel struct {
-	Region               types.String     `tfsdk:"region"`
-	ProjectID            types.String     `tfsdk:"project_id"`
-	Cloud                types.String     `tfsdk:"cloud"`
-	Endpoint             types.String     `tfsdk:"endpoint"`
-	AuthURL              types.String     `tfsdk:"auth_url"`
-	Token                types.String     `tfsdk:"token"`
-	AccessKey            types.String     `tfsdk:"access_key"`
-	SecretKey            types.String     `tfsdk:"secret_key"`
-	SecurityToken        types.String     `tfsdk:"security_token"`
-	UserName             types.String     `tfsdk:"user_name"`
-	Password             types.String     `tfsdk:"password"`
-	DomainName           types.String     `tfsdk:"domain_name"`
-	IdpID                types.String     `tfsdk:"idp_id"`
-	IDToken              types.String     `tfsdk:"id_token"`
-	IDTokenFile          types.String     `tfsdk:"id_token_file"`
-	IDTokenAudience      types.String     `tfsdk:"id_token_audience"`
-	SharedConfigFile     types.String     `tfsdk:"shared_config_file"`
-	Profile              types.String     `tfsdk:"profile"`
-	AssumeRole           *assumeRoleModel `tfsdk:"assume_role"`
-	Insecure             types.Bool       `tfsdk:"insecure"`
-	CACertFile           types.String     `tfsdk:"cacert_file"`
-	MaxRetries           types.Int64      `tfsdk:"max_retries"`
-	MaxRequestsPerSecond types.Float64    `tfsdk:"max_requests_per_second"`
-	RequestTimeout       types.String     `tfsdk:"request_timeout"`
-}
 
 // settings is the provider configuration after environment fallbacks.
 type settings struct {
@@ -215,45 +183,4 @@ func userAgent(providerVersion, terraformVersion string) string {
 		ua += " Terraform/" + terraformVersion
 	}
 	return ua
-}
-
-// Configure resolves the settings and builds the one API client that every
-// data source of this provider instance shares.
-func (p *servicestageProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	defer p.recordConfigured(resp)
-	var m providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	s, diags := resolveSettings(m)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if s.insecure {
-		resp.Diagnostics.AddAttributeWarning(path.Root("insecure"), "TLS verification is off",
-			"insecure = true (or HW_INSECURE) skips verification of the server's certificate: anyone on the network "+
-				"path can read and change the provider's requests, credentials included. Use cacert_file for private CAs instead.")
-	}
-
-	data, diags := newProviderData(s, p.timing, userAgent(p.version, req.TerraformVersion))
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = maskSecrets(ctx, data.secrets)
-	tflog.Info(ctx, "configured ServiceStage provider", map[string]any{
-		"endpoint":    data.endpoint,
-		"auth_method": data.authDescription,
-		"project_id":  s.projectID,
-	})
-	resp.DataSourceData = data
-	resp.ActionData = data
-}
-
-// newHTTPClientFor wraps the shared transport in a client; a client is cheap,
-// the transport holds the connection pool.
-func newHTTPClientFor(rt http.RoundTripper) *http.Client {
-	return &http.Client{Transport: rt}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // testTiming keeps retries and polls short so the suite runs in seconds.
@@ -29,7 +30,7 @@ var testAccProtoV6ProviderFactories = providerFactories(testTiming)
 
 // providerFactories serve a provider with the given timing.
 func providerFactories(t timing) map[string]func() (tfprotov6.ProviderServer, error) {
-	serve := protocol6Server(func() provider.Provider { return &servicestageProvider{version: "test", timing: t} })
+	serve := typedstate.NewProtocol6(func() provider.Provider { return &servicestageProvider{version: "test", timing: t} })
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"servicestage": func() (tfprotov6.ProviderServer, error) { return serve(), nil },
 	}

@@ -6,13 +6,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // releasePlanObject is the API's answer as attributes: id, name, status, components and the rest.
-var releasePlanObject = newAPIObject[servicestage.ReleasePlan]()
+var releasePlanObject = typedstate.ObjectOf[servicestage.ReleasePlan]()
 
-// releasePlan is the data source's definition, built once: each RPC gets a copy.
-var releasePlan = dataSource{
+// releasePlanDataSource is the data source's definition, built once: each RPC gets a copy.
+var releasePlanDataSource = dataSource{
 	typeNameSuffix: "_release_plan",
 	reads:          oneReleaseTask,
 	permission:     "servicestage::getReleasePlan",
@@ -22,16 +23,16 @@ var releasePlan = dataSource{
 			"(`GET /v3/{project_id}/cas/release-plans/{release_plan_id}`): its name, status, times and the " +
 			"components it releases. Gate a pipeline on `status`; for each component's job, read " +
 			"`servicestage_release_plan_deploy_info`.",
-		Attributes: attributes(releaseTaskArguments(), releasePlanObject.attributes(),
+		Attributes: attributes(releaseTaskArguments(), releasePlanObject.Attributes(),
 			map[string]schema.Attribute{"timeouts": readOnceTimeouts}),
 	},
 }
 
-func newReleasePlanDataSource() datasource.DataSource { return releasePlan.instance() }
+func newReleasePlanDataSource() datasource.DataSource { return releasePlanDataSource.instance() }
 
 // readReleasePlan reads one release task.
-func readReleasePlan(r *reading, _ *diag.Diagnostics) error {
-	plan, err := r.client.GetReleasePlan(r.ctx, r.projectID, r.state.string("release_plan_id"))
+func readReleasePlan(r *readCall, _ *diag.Diagnostics) error {
+	plan, err := r.client.GetReleasePlan(r.ctx, r.projectID, r.state.String("release_plan_id"))
 	if err != nil {
 		return err
 	}

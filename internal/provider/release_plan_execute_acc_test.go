@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // Acceptance tests of the execute action, as HashiCorp's providers test
@@ -255,7 +256,7 @@ func reattachEnv(t *testing.T) []string {
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig)
 	closed := make(chan struct{})
-	serve := protocol6Server(func() provider.Provider { return &servicestageProvider{version: "test", timing: testTiming} })
+	serve := typedstate.NewProtocol6(func() provider.Provider { return &servicestageProvider{version: "test", timing: testTiming} })
 	go func() {
 		_ = tf6server.Serve("registry.terraform.io/f6c119bb/servicestage", func() tfprotov6.ProviderServer { return serve() },
 			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithLoggingSink(t))

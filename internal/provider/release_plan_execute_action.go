@@ -3,7 +3,6 @@ package provider
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,10 +18,6 @@ const executePermission = "servicestage::createReleasePlan"
 
 // executeSignal words how the execute action learns that a run began.
 var executeSignal = runSignal{request: "execute", field: "execute_time", readFrom: "its details"}
-
-// outcomePolls is how many reads of the details an execute whose outcome is
-// unknown makes to learn whether a run began: the service may show it late.
-const outcomePolls = 4
 
 // releasePlanExecute is the action's definition, built once: each RPC gets a copy.
 var releasePlanExecute = providerAction{
@@ -61,7 +56,7 @@ func invokeReleasePlanExecute(inv *invocation) error {
 
 	newRun := func(p *servicestage.ReleasePlan) bool { return movedOn(p.ExecuteTime, before.ExecuteTime) }
 	run, follow, err := startOnce(inv, executeSignal, task, before.ExecuteTime, details, newRun, func() error {
-		return needs(executePermission, inv.client.ExecuteReleasePlan(inv.ctx, inv.projectID, inv.id))
+		return needsPermission(executePermission, inv.client.ExecuteReleasePlan(inv.ctx, inv.projectID, inv.id))
 	})
 	if !follow {
 		return err
@@ -86,11 +81,6 @@ func releaseTaskName(p *servicestage.ReleasePlan, id string) string {
 		return fmt.Sprintf("release task %q", id)
 	}
 	return fmt.Sprintf("release task %q (%s)", p.Name, id)
-}
-
-// movedOn reports a start time (execute_time, last_trigger_at) later than before: a new run.
-func movedOn(now, before servicestage.Time) bool {
-	return now.Valid && (!before.Valid || now.Value > before.Value)
 }
 
 // followRun polls the deploy info until the run completes (wait.go's
@@ -158,86 +148,6 @@ func withMessage(status, message string) string {
 
 // componentName names a component by its name, else its ID.
 func componentName(c *servicestage.Component) string { return cmp.Or(c.Name, c.ID, "(unnamed)") }
-
-// briefly names what went wrong with a request in a few words: its HTTP
-// status, or the innermost network error.
-func briefly(err error) string {
-	var apiErr *servicestage.APIError
-	if errors.As(err, &apiErr) {
-		return fmt.Sprintf("HTTP %d", apiErr.StatusCode)
-	}
-	for inner := errors.Unwrap(err); inner != nil; inner = errors.Unwrap(inner) {
-		err = inner
-	}
-	return err.Error()
-}
-
-// formatMillis shows an API time for people, in UTC.
-func formatMillis(t servicestage.Time) string {
-	if !t.Valid {
-		return "(never)"
-	}
-	return time.UnixMilli(t.Value).UTC().Format(time.RFC3339)
-}
-
-// notResentError is a start request whose outcome stayed unknown: no new run
-// showed, and the request was not sent again.
-func notResentError(sig runSignal, task string, unknown *servicestage.OutcomeUnknownError, before servicestage.Time, seen runPoll, pollErr error) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "ServiceStage gave no clear answer to the %s request of %s: %v.\n\n", sig.request, task, unknown.Err)
-	b.WriteString("The request was NOT resent, so that the release cannot start twice. ")
-	fmt.Fprintf(&b, "The task shows no new run yet: its %s was still %s after %d read(s) of %s.", sig.field, formatMillis(before), seen.reads, sig.readFrom)
-	if pollErr != nil {
-		fmt.Fprintf(&b, " Reading it stopped on: %v.", pollErr)
-	} else if seen.lastErr != nil {
-		fmt.Fprintf(&b, " The last read failed: %v.", seen.lastErr)
-	}
-	b.WriteString("\n\nCheck the release task in the ServiceStage console before running this action again: " +
-		"the run may still show up there.")
-	return &actionError{summary: "Release task run not confirmed; the request was not resent", detail: b.String()}
-}
-
-// runNotShownError is an accepted start request whose run never showed.
-func runNotShownError(sig runSignal, task string, before servicestage.Time, seen runPoll, err error) error {
-	detail := fmt.Sprintf("ServiceStage accepted the %s request of %s, but the task showed no new run: "+
-		"its %s was still %s after %d read(s)", sig.request, task, sig.field, formatMillis(before), seen.reads)
-	switch {
-	case isTimeout(err):
-		detail += ", when timeouts.invoke ran out"
-	case err != nil:
-		detail += fmt.Sprintf(", until: %v", err)
-	}
-	if seen.lastErr != nil {
-		detail += fmt.Sprintf(". The last error ridden out: %v", seen.lastErr)
-	}
-	detail += ".\n\nThe run may still start: check the release task in the ServiceStage console before running this action again."
-	if isTimeout(err) {
-		detail += " Raise timeouts.invoke if the service is slow to start runs."
-	}
-	return &actionError{summary: "Started run not seen", detail: detail}
-}
-
-// followError words an error that ended the follow of a run started at
-// started: the run goes on in ServiceStage.
-func followError(err error, task, started string) error {
-	goesOn := fmt.Sprintf("The run started at %s goes on in ServiceStage: follow it in the console.", started)
-	var w *waitError
-	if errors.As(err, &w) {
-		return runWaitError(w, task, started, goesOn)
-	}
-	return &startedError{err: err, note: goesOn}
-}
-
-// runWaitError is a follow that timeouts.invoke or a cancel cut short.
-func runWaitError(w *waitError, task, started, goesOn string) error {
-	subject := fmt.Sprintf("the run of %s started at %s", task, started)
-	if isCancelled(w) {
-		return &actionError{summary: "Wait for the release cancelled",
-			detail: upperFirst(w.message(subject)) + "\n\nStopping Terraform does not stop the release. " + goesOn}
-	}
-	return &actionError{summary: "Timed out waiting for the release",
-		detail: upperFirst(w.message(subject)) + "\n\n" + goesOn + " Raise timeouts.invoke if releases need longer."}
-}
 
 // runFailedError names each component that did not succeed, with its messages.
 func runFailedError(info *servicestage.DeployInfo, task, started string) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // Plain Go tests of the execute action: the served provider (through the
@@ -37,7 +38,7 @@ func executeEmulator(t *testing.T) (*emulator.Server, string) {
 // authentication against url.
 func servedProvider(t *testing.T, url string) tfprotov6.ProviderServer {
 	t.Helper()
-	server := protocol6Server(func() provider.Provider { return &servicestageProvider{version: "test", timing: testTiming} })()
+	server := typedstate.NewProtocol6(func() provider.Provider { return &servicestageProvider{version: "test", timing: testTiming} })()
 	configuredServer(t, server, url)
 	return server
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/servicestage"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // panics reports what build panicked with, or "".
@@ -31,75 +31,22 @@ func panics(build func()) (msg string) {
 func TestAttributeNameCollisionsPanicAtBuild(t *testing.T) {
 	t.Parallel()
 	msg := panics(func() {
-		attributes(releaseTaskArguments(), releasePlanObject.attributes(), map[string]schema.Attribute{"project_id": schema.StringAttribute{Computed: true}})
+		attributes(releaseTaskArguments(), releasePlanObject.Attributes(), map[string]schema.Attribute{"project_id": schema.StringAttribute{Computed: true}})
 	})
 	if !strings.Contains(msg, `"project_id"`) {
 		t.Errorf("merging two project_id attributes: panic %q, want one naming project_id", msg)
 	}
 
-	type collides struct {
-		ID    string `json:"id" doc:"An ID."`
-		Other string `json:"other_id" tfsdk:"id" doc:"Another field the schema would call id."`
-	}
-	msg = panics(func() { newAPIObject[collides]() })
-	if !strings.Contains(msg, `"id"`) {
-		t.Errorf("two fields named id: panic %q, want one naming id", msg)
-	}
-	if msg := panics(func() { newAPIObject[servicestage.ReleasePlan]() }); msg != "" {
+	if msg := panics(func() { typedstate.ObjectOf[servicestage.ReleasePlan]() }); msg != "" {
 		t.Errorf("the release task's own fields collide: %s", msg)
 	}
 }
 
-type nestedPart struct {
-	Name string `json:"name" doc:"Name."`
-}
-
-type nestedGroup struct {
-	Parts []*nestedPart `json:"parts" doc:"Parts."`
-	Owner *nestedPart   `json:"owner" doc:"Owner."`
-}
-
-type nestedRoot struct {
-	ID     string         `json:"id" doc:"ID."`
-	Groups []*nestedGroup `json:"groups" doc:"Groups."`
-}
-
-// A null inside a nested list is an error naming the element, at any depth,
-// not a panic of the plugin.
-func TestStateBuilderNullsAtAnyDepth(t *testing.T) {
+// A null element of a listed answer is an error naming it.
+func TestStateBuilderNullListElement(t *testing.T) {
 	t.Parallel()
-	o := newAPIObject[nestedRoot]()
-	tests := []struct {
-		v    *nestedRoot
-		want string
-	}{
-		{&nestedRoot{Groups: []*nestedGroup{nil}}, "groups[0]"},
-		{&nestedRoot{Groups: []*nestedGroup{{Parts: []*nestedPart{{Name: "a"}, nil}}}}, "groups[0].parts[1]"},
-		{nil, "null where an object is expected"},
-	}
-	for _, tt := range tests {
-		err := setAPI(stateValues{}, o, tt.v, "test")
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("got %v, want an error naming %s", err, tt.want)
-		}
-	}
-	values := stateValues{}
-	if err := setAPI(values, o, &nestedRoot{Groups: []*nestedGroup{{}, {Parts: []*nestedPart{{}}, Owner: &nestedPart{Name: "o"}}}}, "test"); err != nil {
-		t.Errorf("empty nested lists and objects: %v", err)
-	}
-	// A null nested object is a null value, which the mapping rules allow.
-	groups := values["groups"]
-	var elems []tftypes.Value
-	var first map[string]tftypes.Value
-	if err := groups.As(&elems); err != nil || elems[0].As(&first) != nil || !first["owner"].IsNull() {
-		t.Errorf("groups[0].owner: %v, want null", first["owner"])
-	}
-	sch := schema.Schema{Attributes: o.attributes()}
-	if _, ok := sch.Attributes["groups"].(schema.ListNestedAttribute).NestedObject.Attributes["owner"].(schema.SingleNestedAttribute); !ok {
-		t.Error("owner is not a nested object attribute")
-	}
 	plans := []*servicestage.ReleasePlanSummary{{ID: "a"}, nil}
-	if _, err := listOf(releasePlanSummaryObject, "release_plans", plans); err == nil || !strings.Contains(err.Error(), "release_plans[1]") {
+	if _, err := typedstate.ListOf(releasePlanSummaryObject, "release_plans", plans); err == nil || !strings.Contains(err.Error(), "release_plans[1]") {
 		t.Errorf("a null list element: %v", err)
 	}
 }
@@ -109,7 +56,7 @@ func TestStateBuilderNullsAtAnyDepth(t *testing.T) {
 func TestEmptyFiltersAreErrors(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"name", "status", "name_regex"} {
-		a, ok := releasePlans.schema.Attributes[name].(schema.StringAttribute)
+		a, ok := releasePlansDataSource.schema.Attributes[name].(schema.StringAttribute)
 		if !ok {
 			t.Fatalf("%s is not a string attribute", name)
 		}

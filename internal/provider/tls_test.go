@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/f6c119bb/terraform-provider-servicestage/internal/emulator"
+	"github.com/f6c119bb/terraform-provider-servicestage/internal/typedstate"
 )
 
 // Acceptance tests of TLS through a private CA, as behind a TLS-inspecting
@@ -67,7 +68,7 @@ func (s recordingServer) ConfigureProvider(ctx context.Context, req *tfprotov6.C
 }
 
 func (r *warningRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
-	serve := protocol6Server(func() provider.Provider { return &servicestageProvider{version: "test", timing: testTiming} })
+	serve := typedstate.NewProtocol6(func() provider.Provider { return &servicestageProvider{version: "test", timing: testTiming} })
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"servicestage": func() (tfprotov6.ProviderServer, error) { return recordingServer{serve(), r}, nil },
 	}

@@ -189,3 +189,20 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// waitsForPerson adds, for a run stopped at a checkpoint, that a person must act.
+func waitsForPerson(status string) string {
+	if servicestage.PipelineWaitsForPerson(status) {
+		return ": the task waits for a person to approve or continue it in the ServiceStage console"
+	}
+	return ""
+}
+
+// logPipelineStatus says what the wait is waiting for.
+func logPipelineStatus(ctx context.Context, p *servicestage.PipelineSummary, interval time.Duration) {
+	tflog.Info(ctx, "waiting for the new-edition release task to complete", map[string]any{
+		"status":           p.Status,
+		"waits_for_person": servicestage.PipelineWaitsForPerson(p.Status),
+		"next_poll_in":     interval.String(),
+	})
+}

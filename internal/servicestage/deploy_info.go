@@ -1,5 +1,17 @@
 package servicestage
 
+import (
+	"context"
+	"fmt"
+)
+
+// GetDeployInfo reads the deployment information of one release task.
+func (c *Client) GetDeployInfo(ctx context.Context, projectID, releasePlanID string) (*DeployInfo, error) {
+	return fetch(ctx, c, fmt.Sprintf("reading deploy info of release task %q in project %q", releasePlanID, projectID), DecodeDeployInfo,
+		[]pathID{{"project_id", projectID}, {"release_plan_id", releasePlanID}},
+		"v3", projectID, "cas", "release-plans", releasePlanID, "deploy-info")
+}
+
 // DeployInfo is the deployment information of one release task, as returned by
 // GET /v3/{project_id}/cas/release-plans/{release_plan_id}/deploy-info.
 //

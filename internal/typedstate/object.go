@@ -1,4 +1,7 @@
-package provider
+// Package typedstate turns Go types into Terraform schemas and states: the
+// computed attributes of a struct, its values as protocol values, and a
+// protocol server that answers data source reads from them directly.
+package typedstate
 
 import (
 	"context"
@@ -13,13 +16,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// apiObject is a ServiceStage response object as Terraform sees it: computed
-// attributes derived once from its Go type in internal/servicestage, where
-// each API field is declared with its JSON name, tolerant type and doc. The
-// attribute is named by the field's tfsdk tag, else its JSON name. A doc
-// writes a value in single quotes ('SUCCESS') where Markdown wants code:
-// a struct tag cannot hold a backtick.
-type apiObject struct {
+// Object is a Go struct type as Terraform sees it: computed attributes
+// derived once from its fields, each declared with its JSON name, its type
+// and a doc tag. The attribute is named by the field's tfsdk tag, else its
+// JSON name. A doc writes a value in single quotes ('SUCCESS') where
+// Markdown wants code: a struct tag cannot hold a backtick.
+type Object struct {
 	fields    []apiField
 	attrTypes map[string]attr.Type
 	// tfType is the protocol type of one object.
@@ -30,7 +32,7 @@ type apiField struct {
 	name, doc string
 	index     []int
 	kind      fieldKind
-	elem      *apiObject // the element of a list, or the nested object
+	elem      *Object // the element of a list, or the nested object
 }
 
 type fieldKind int
@@ -46,18 +48,19 @@ const (
 // that an apostrophe (component's) is left alone.
 var quotedValue = regexp.MustCompile(`'([^'\s]+)'`)
 
-// optionalInt64 is what servicestage.Int64 and servicestage.Time have.
+// optionalInt64 is a number that may be unset: a field of a type with this
+// method is an int64 attribute, null when unset.
 type optionalInt64 interface{ Get() (int64, bool) }
 
 var optionalInt64Type = reflect.TypeFor[optionalInt64]()
 
-// newAPIObject derives the attributes of T. It panics on a field it cannot
-// map, which only a change to internal/servicestage can cause and every test
-// of the schema reveals.
-func newAPIObject[T any]() *apiObject { return apiObjectOf(reflect.TypeFor[T]()) }
+// ObjectOf derives the attributes of T. It panics on a field it cannot
+// map, which only a change to T can cause and every test of a schema that
+// uses it reveals.
+func ObjectOf[T any]() *Object { return objectOf(reflect.TypeFor[T]()) }
 
-func apiObjectOf(t reflect.Type) *apiObject {
-	o := &apiObject{attrTypes: map[string]attr.Type{}}
+func objectOf(t reflect.Type) *Object {
+	o := &Object{attrTypes: map[string]attr.Type{}}
 	seen := map[string]bool{}
 	for _, f := range reflect.VisibleFields(t) {
 		jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -72,22 +75,22 @@ func apiObjectOf(t reflect.Type) *apiObject {
 		}
 		switch {
 		case af.doc == "":
-			panic(fmt.Sprintf("provider: %s.%s has no doc tag", t, f.Name))
+			panic(fmt.Sprintf("typedstate: %s.%s has no doc tag", t, f.Name))
 		case f.Type.Kind() == reflect.String:
 			af.kind, o.attrTypes[af.name] = stringField, types.StringType
 		case f.Type.Implements(optionalInt64Type):
 			af.kind, o.attrTypes[af.name] = int64Field, types.Int64Type
 		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Pointer:
-			af.kind, af.elem = listField, apiObjectOf(f.Type.Elem().Elem())
+			af.kind, af.elem = listField, objectOf(f.Type.Elem().Elem())
 			o.attrTypes[af.name] = types.ListType{ElemType: af.elem.objectType()}
 		case f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct:
-			af.kind, af.elem = objectField, apiObjectOf(f.Type.Elem())
+			af.kind, af.elem = objectField, objectOf(f.Type.Elem())
 			o.attrTypes[af.name] = af.elem.objectType()
 		default:
-			panic(fmt.Sprintf("provider: %s.%s has type %s, which has no attribute type", t, f.Name, f.Type))
+			panic(fmt.Sprintf("typedstate: %s.%s has type %s, which has no attribute type", t, f.Name, f.Type))
 		}
 		if seen[af.name] {
-			panic(fmt.Sprintf("provider: %s.%s is attribute %q, which another field already is", t, f.Name, af.name))
+			panic(fmt.Sprintf("typedstate: %s.%s is attribute %q, which another field already is", t, f.Name, af.name))
 		}
 		seen[af.name] = true
 		o.fields = append(o.fields, af)
@@ -96,10 +99,10 @@ func apiObjectOf(t reflect.Type) *apiObject {
 	return o
 }
 
-func (o *apiObject) objectType() types.ObjectType { return types.ObjectType{AttrTypes: o.attrTypes} }
+func (o *Object) objectType() types.ObjectType { return types.ObjectType{AttrTypes: o.attrTypes} }
 
-// attributes is the schema of the object's fields, all computed.
-func (o *apiObject) attributes() map[string]schema.Attribute {
+// Attributes is the schema of the object's fields, all computed.
+func (o *Object) Attributes() map[string]schema.Attribute {
 	attrs := make(map[string]schema.Attribute, len(o.fields))
 	for _, f := range o.fields {
 		switch f.kind {
@@ -108,26 +111,26 @@ func (o *apiObject) attributes() map[string]schema.Attribute {
 		case int64Field:
 			attrs[f.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: f.doc}
 		case listField:
-			attrs[f.name] = f.elem.listAttribute(f.doc)
+			attrs[f.name] = f.elem.ListAttribute(f.doc)
 		case objectField:
-			attrs[f.name] = schema.SingleNestedAttribute{Computed: true, MarkdownDescription: f.doc, Attributes: f.elem.attributes()}
+			attrs[f.name] = schema.SingleNestedAttribute{Computed: true, MarkdownDescription: f.doc, Attributes: f.elem.Attributes()}
 		}
 	}
 	return attrs
 }
 
-// listAttribute is a computed list of these objects.
-func (o *apiObject) listAttribute(doc string) schema.ListNestedAttribute {
+// ListAttribute is a computed list of these objects, which ListOf fills.
+func (o *Object) ListAttribute(doc string) schema.ListNestedAttribute {
 	return schema.ListNestedAttribute{
 		Computed:            true,
 		MarkdownDescription: doc,
-		NestedObject:        schema.NestedAttributeObject{Attributes: o.attributes()},
+		NestedObject:        schema.NestedAttributeObject{Attributes: o.Attributes()},
 	}
 }
 
 // setValues puts the values of v's fields into values: "" and unset numbers
-// become null, as the contract's mapping rules say. where names v in errors.
-func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value, where string) error {
+// become null, as the API uses them for "not set". where names v in errors.
+func (o *Object) setValues(values map[string]tftypes.Value, v reflect.Value, where string) error {
 	for _, f := range o.fields {
 		fv := v.FieldByIndex(f.index)
 		switch f.kind {
@@ -158,8 +161,8 @@ func (o *apiObject) setValues(values map[string]tftypes.Value, v reflect.Value, 
 }
 
 // objectValue converts a pointer to one of these objects; a null object
-// (absent or JSON null) is a null value, as the mapping rules allow.
-func (o *apiObject) objectValue(ptr reflect.Value, where string) (tftypes.Value, error) {
+// (absent or JSON null) is a null value.
+func (o *Object) objectValue(ptr reflect.Value, where string) (tftypes.Value, error) {
 	if ptr.IsNil() {
 		return tftypes.NewValue(o.tfType, nil), nil
 	}
@@ -171,9 +174,9 @@ func (o *apiObject) objectValue(ptr reflect.Value, where string) (tftypes.Value,
 }
 
 // listValue converts a slice of pointers to these objects; never null. A
-// null element is an error naming it: the API sent null where the contract
-// expects an object.
-func (o *apiObject) listValue(slice reflect.Value, where string) (tftypes.Value, error) {
+// null element is an error naming it: the answer has null where an object
+// is expected.
+func (o *Object) listValue(slice reflect.Value, where string) (tftypes.Value, error) {
 	elems := make([]tftypes.Value, slice.Len())
 	for i := range elems {
 		elem := slice.Index(i)
@@ -190,9 +193,9 @@ func (o *apiObject) listValue(slice reflect.Value, where string) (tftypes.Value,
 	return tftypes.NewValue(tftypes.List{ElementType: o.tfType}, elems), nil
 }
 
-// listOf converts a slice of API objects of this type; name is the
-// attribute it fills, for errors.
-func listOf[T any](o *apiObject, name string, items []*T) (tftypes.Value, error) {
+// ListOf converts a slice of objects of o's type; name is the attribute it
+// fills, for errors.
+func ListOf[T any](o *Object, name string, items []*T) (tftypes.Value, error) {
 	return o.listValue(reflect.ValueOf(items), name)
 }
 

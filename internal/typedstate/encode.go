@@ -1,4 +1,4 @@
-package provider
+package typedstate
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // dynamicValue is tfprotov6.NewDynamicValue, byte for byte: the same
 // encoder calls as tftypes' marshalMsgPack, without the attribute path it
 // allocates at every value and the key sort it repeats for every object of
-// a list, which cost a large release task more than the rest of fastRead.
+// a list, which cost a large state more than the rest of a read.
 // What it does not encode goes to tfprotov6: DynamicPseudoType, and maps,
 // which tftypes writes in Go's random map order.
 func dynamicValue(typ tftypes.Type, v tftypes.Value) (tfprotov6.DynamicValue, error) {

@@ -1,27 +1,24 @@
-package provider
+package typedstate
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// fastReader answers ReadDataSource for the provider's dataSource types as
+// fastReader answers ReadDataSource for a provider's DataSource types as
 // terraform-plugin-framework would, without its passes over every value of
 // the state: ReifyNullCollectionBlocks (toproto6.State), semantic equality
 // and the Copy and Equal around it (fwserver.ReadDataSource). They change
 // nothing for a schema without blocks or semantic-equality types, and cost a
-// read of a large release task many times its own work (DESIGN.md).
+// read of a large state many times its own work.
 // Anything else, and any request out of the ordinary, goes to the framework.
 type fastReader struct {
 	provider provider.Provider
@@ -36,31 +33,22 @@ type fastReader struct {
 	inflight map[*int]context.CancelFunc
 }
 
-// fastDataSource is one data source fastRead serves: the provider's factory
+// fastDataSource is one data source the fastReader serves: the provider's factory
 // for it, called for each read as the framework does, and its protocol type.
 type fastDataSource struct {
 	newDataSource func() datasource.DataSource
 	tfType        tftypes.Type
 }
 
-// configureOutcome is what Configure handed the data sources.
-type configureOutcome struct {
-	data     any
-	deferred bool
-}
-
-func (p *servicestageProvider) recordConfigured(resp *provider.ConfigureResponse) {
-	p.configured.Store(&configureOutcome{data: resp.DataSourceData, deferred: resp.Deferred != nil})
-}
-
-// newFastReader serves p's data sources, or none (nil) if p is not this
-// provider or has a provider meta schema, which the framework would decode.
+// newFastReader serves p's data sources, or none (nil) if p does not record
+// its Configure (Provider) or has a provider meta schema, which the
+// framework would decode.
 func newFastReader(p provider.Provider) *fastReader {
-	sp, ok := p.(*servicestageProvider)
+	rp, ok := p.(Provider)
 	if _, meta := p.(provider.ProviderWithMetaSchema); !ok || meta {
 		return nil
 	}
-	f := &fastReader{provider: p, configured: sp.configured.Load, inflight: map[*int]context.CancelFunc{}}
+	f := &fastReader{provider: p, configured: rp.Configured().last.Load, inflight: map[*int]context.CancelFunc{}}
 	f.dataSources = sync.OnceValue(f.servedDataSources)
 	return f
 }
@@ -82,7 +70,7 @@ func (f *fastReader) servedDataSources() map[string]fastDataSource {
 			return nil
 		}
 		seen[md.TypeName] = true
-		d, ok := ds.(*dataSource)
+		d, ok := ds.(DataSource)
 		if !ok {
 			continue
 		}
@@ -145,7 +133,7 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 	if !ok || configured == nil || configured.deferred {
 		return nil, false
 	}
-	d, ok := ds.newDataSource().(*dataSource)
+	d, ok := ds.newDataSource().(DataSource)
 	if !ok {
 		return nil, false
 	}
@@ -158,17 +146,19 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 
 	// fwserver.ReadDataSource: a fresh data source, configured, then read.
 	// Its Configure's warnings are dropped there, as here.
-	var configuredResp datasource.ConfigureResponse
-	d.Configure(ctx, datasource.ConfigureRequest{ProviderData: configured.data}, &configuredResp)
+	escaping := new(readEscapes)
+	configuredResp := &escaping.configured
+	d.Configure(ctx, datasource.ConfigureRequest{ProviderData: configured.data}, configuredResp)
 	if configuredResp.Diagnostics.HasError() {
 		return &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(ctx, configuredResp.Diagnostics)}, true
 	}
-	state, diags := d.read(ctx, config)
+	state, diags := d.ReadState(ctx, config)
 	if diags.HasError() {
 		state = config // The framework's state starts as the configuration, and keeps it.
 	}
 	resp = &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(ctx, diags)}
-	dv, err := dynamicValue(ds.tfType, state)
+	dv := &escaping.state
+	*dv, err = dynamicValue(ds.tfType, state)
 	if err != nil {
 		// toproto6.DynamicValue's words.
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
@@ -181,8 +171,16 @@ func (f *fastReader) read(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 		})
 		return resp, true
 	}
-	resp.State = &dv
+	resp.State = dv
 	return resp, true
+}
+
+// readEscapes are the values of a read that outlive its stack frame: the
+// Configure response, handed to a method of an interface, and the state the
+// answer points to. One allocation holds both.
+type readEscapes struct {
+	configured datasource.ConfigureResponse
+	state      tfprotov6.DynamicValue
 }
 
 // track makes ctx one that stop cancels; done forgets it.
@@ -211,61 +209,4 @@ func (f *fastReader) stop() {
 		cancel()
 	}
 	clear(f.inflight)
-}
-
-// protoDiagnostics is toproto6.Diagnostics: diagnostics as the protocol
-// carries them, each attribute path converted.
-func protoDiagnostics(ctx context.Context, diags diag.Diagnostics) []*tfprotov6.Diagnostic {
-	var out []*tfprotov6.Diagnostic
-	for _, d := range diags {
-		pd := &tfprotov6.Diagnostic{Summary: d.Summary(), Detail: d.Detail(), Severity: tfprotov6.DiagnosticSeverityInvalid}
-		switch d.Severity() {
-		case diag.SeverityError:
-			pd.Severity = tfprotov6.DiagnosticSeverityError
-		case diag.SeverityWarning:
-			pd.Severity = tfprotov6.DiagnosticSeverityWarning
-		}
-		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
-			attribute, err := attributePath(ctx, withPath.Path())
-			if err != nil {
-				// totftypes.AttributePath's words.
-				out = append(out, &tfprotov6.Diagnostic{
-					Severity: tfprotov6.DiagnosticSeverityError,
-					Summary:  "Unable to Convert Attribute Path",
-					Detail: "An unexpected error occurred while trying to convert an attribute path. " +
-						"This is either an error in terraform-plugin-framework or a custom attribute type used by the provider. " +
-						"Please report the following to the provider developers.\n\n" +
-						fmt.Sprintf("Attribute Path: %s\n", withPath.Path().String()) +
-						fmt.Sprintf("Original Error: %s", err),
-				})
-			}
-			pd.Attribute = attribute
-		}
-		out = append(out, pd)
-	}
-	return out
-}
-
-// attributePath is totftypes.AttributePath.
-func attributePath(ctx context.Context, p path.Path) (*tftypes.AttributePath, error) {
-	var steps []tftypes.AttributePathStep
-	for _, step := range p.Steps() {
-		switch step := step.(type) {
-		case path.PathStepAttributeName:
-			steps = append(steps, tftypes.AttributeName(string(step)))
-		case path.PathStepElementKeyInt:
-			steps = append(steps, tftypes.ElementKeyInt(int64(step)))
-		case path.PathStepElementKeyString:
-			steps = append(steps, tftypes.ElementKeyString(string(step)))
-		case path.PathStepElementKeyValue:
-			v, err := step.ToTerraformValue(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("unable to convert attr.Value (%s) to tftypes.Value: %w", step.Value.String(), err)
-			}
-			steps = append(steps, tftypes.ElementKeyValue(v))
-		default:
-			return nil, fmt.Errorf("unknown path.PathStep: %#v", step)
-		}
-	}
-	return tftypes.NewAttributePathWithSteps(steps), nil
 }
