@@ -373,7 +373,7 @@ func TestIAMTroubleIsRetried(t *testing.T) {
 	t.Cleanup(iam.Close)
 	r := newRecorder(t, ok200)
 	source := auth.NewCache(auth.NewPasswordSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
-		ProjectID: testProject, Do: auth.SendFunc(Repeating(5, time.Millisecond, 2*time.Millisecond))}), nil)
+		ProjectID: testProject, Sender: auth.Sender{Do: auth.SendFunc(Repeating(5, time.Millisecond, 2*time.Millisecond))}}), nil)
 	c := newTestClient(t, r, func(cfg *Config) {
 		cfg.HTTPClient = &http.Client{Transport: &auth.Transport{Credentials: source, Base: http.DefaultTransport}}
 	})
@@ -404,7 +404,7 @@ func TestIAMTroubleBlamesIAM(t *testing.T) {
 	t.Cleanup(iam.Close)
 	r := newRecorder(t, ok200)
 	source := auth.NewCache(auth.NewPasswordSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
-		ProjectID: testProject, Do: auth.SendFunc(Repeating(2, time.Millisecond, 2*time.Millisecond))}), nil)
+		ProjectID: testProject, Sender: auth.Sender{Do: auth.SendFunc(Repeating(2, time.Millisecond, 2*time.Millisecond))}}), nil)
 	c := newTestClient(t, r, func(cfg *Config) {
 		cfg.HTTPClient = &http.Client{Transport: &auth.Transport{Credentials: source, Base: http.DefaultTransport}}
 	})
@@ -430,7 +430,7 @@ func TestIAMRedirectIsRefused(t *testing.T) {
 	iam := httptest.NewServer(http.RedirectHandler(other.URL+"/v3/auth/tokens", http.StatusTemporaryRedirect))
 	t.Cleanup(iam.Close)
 	source := auth.NewCache(auth.NewPasswordSource(auth.PasswordConfig{AuthURL: iam.URL + "/v3", UserName: "u", Password: "p", DomainName: "d",
-		ProjectID: testProject, Do: auth.SendFunc(Repeating(5, time.Millisecond, 2*time.Millisecond))}), nil)
+		ProjectID: testProject, Sender: auth.Sender{Do: auth.SendFunc(Repeating(5, time.Millisecond, 2*time.Millisecond))}}), nil)
 	_, err := source.Credential(t.Context())
 	var redirect *errorbody.RedirectError
 	if !errors.As(err, &redirect) || !strings.Contains(err.Error(), "check auth_url") || !strings.Contains(err.Error(), other.URL) {
